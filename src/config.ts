@@ -14,7 +14,12 @@ const optionalUrl = z
   .pipe(z.url().optional());
 
 const schema = z.object({
-  PORT: z.coerce.number({ error: 'expected a TCP port number, 0-65535' }).int().min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ error: 'expected a TCP port number, 0-65535' })
+    .int()
+    .min(0)
+    .max(65535)
+    .default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl.optional(),
@@ -23,7 +28,10 @@ const schema = z.object({
   MASTER_KEY: z
     .string()
     .trim()
-    .regex(/^[0-9a-fA-F]{64}$/u, 'expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`')
+    .regex(
+      /^[0-9a-fA-F]{64}$/u,
+      'expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`',
+    )
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DEMO: z
@@ -34,11 +42,17 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
   TELEGRAM_WEBHOOK_URL: optionalUrl.optional(),
   TELEGRAM_API_ROOT: optionalUrl.optional(),
-  WHATSAPP_ENABLED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WHATSAPP_ENABLED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   WHATSAPP_PAIRING_NUMBER: z
     .string()
     .trim()
-    .regex(/^[0-9]{10,15}$/u, 'expected the phone number in international format, digits only, e.g. 5215512345678')
+    .regex(
+      /^[0-9]{10,15}$/u,
+      'expected the phone number in international format, digits only, e.g. 5215512345678',
+    )
     .optional(),
   OCR_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
 });
@@ -87,7 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.MASTER_KEY ? Buffer.from(e.MASTER_KEY, 'hex') : undefined,
     demo: e.DEMO,
     smtpUrl: e.SMTP_URL,
-    telegram: { token: e.TELEGRAM_BOT_TOKEN || undefined, webhookUrl: e.TELEGRAM_WEBHOOK_URL, apiRoot: e.TELEGRAM_API_ROOT },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN || undefined,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      apiRoot: e.TELEGRAM_API_ROOT,
+    },
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     ocrWorkers: e.OCR_WORKERS,
   };

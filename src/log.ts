@@ -40,6 +40,8 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
         method.apply(this, masked as Parameters<typeof method>);
       },
     },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } } : {}),
+    ...(pretty
+      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } }
+      : {}),
   });
 }

@@ -29,15 +29,21 @@ export interface Company {
 export function checkNewCompany(input: NewCompany): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
   const rfc = Rfc.parseOrNull(input.rfc);
-  if (!rfc || rfc.isGeneric) problems.push({ field: 'rfc', message: 'not a valid RFC (format or check digit)' });
+  if (!rfc || rfc.isGeneric)
+    problems.push({ field: 'rfc', message: 'not a valid RFC (format or check digit)' });
   if (input.name.trim().length === 0) problems.push({ field: 'name', message: 'required' });
   const regimen = catalogs.regimenFiscal(input.regimenFiscal);
   if (!regimen) problems.push({ field: 'regimen', message: 'not in c_RegimenFiscal' });
   else if (rfc && !(rfc.persona === 'fisica' ? regimen.aplica_fisica : regimen.aplica_moral)) {
-    problems.push({ field: 'regimen', message: `régimen ${input.regimenFiscal} does not apply to a persona ${rfc.persona}` });
+    problems.push({
+      field: 'regimen',
+      message: `régimen ${input.regimenFiscal} does not apply to a persona ${rfc.persona}`,
+    });
   }
-  if (!catalogs.codigoPostal(input.lugarExpedicion)) problems.push({ field: 'cp', message: 'not in c_CodigoPostal' });
-  if (input.timeZone && !isTimeZone(input.timeZone)) problems.push({ field: 'time_zone', message: 'unknown IANA time zone' });
+  if (!catalogs.codigoPostal(input.lugarExpedicion))
+    problems.push({ field: 'cp', message: 'not in c_CodigoPostal' });
+  if (input.timeZone && !isTimeZone(input.timeZone))
+    problems.push({ field: 'time_zone', message: 'unknown IANA time zone' });
   return problems;
 }
 

@@ -39,6 +39,8 @@ export interface ReplyFile {
   name: string;
   mime: string;
   bytes: Uint8Array;
+  /** What the file is, so a channel can link to it instead of sending bytes (the web chat does). */
+  ref?: { invoiceUuid: string; kind: 'pdf' | 'xml' };
 }
 
 export interface Reply {

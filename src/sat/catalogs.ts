@@ -134,7 +134,8 @@ export const catalogs = {
   usosFor: (regimen: string, persona: PersonaType): UsoCfdi[] =>
     [...usos().values()].filter(
       (u) =>
-        u.regimenes_fiscales_receptores.includes(regimen) && (persona === 'fisica' ? u.aplica_fisica : u.aplica_moral),
+        u.regimenes_fiscales_receptores.includes(regimen) &&
+        (persona === 'fisica' ? u.aplica_fisica : u.aplica_moral),
     ),
   isUsoAllowedForRegimen: (uso: string, regimen: string): boolean =>
     usos().get(uso)?.regimenes_fiscales_receptores.includes(regimen) ?? false,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const DATA_LENGTH = 11;
 
-function valueOf(symbol: string): number {
+function symbolValue(symbol: string): number {
   return CROCKFORD.indexOf(symbol);
 }
 
@@ -17,7 +17,7 @@ export function checkSymbol(data: string): string {
   let factor = 2;
   let sum = 0;
   for (let i = data.length - 1; i >= 0; i--) {
-    let addend = factor * valueOf(data[i] ?? '0');
+    let addend = factor * symbolValue(data[i] ?? '0');
     factor = factor === 2 ? 1 : 2;
     addend = Math.floor(addend / 32) + (addend % 32);
     sum += addend;
@@ -48,7 +48,7 @@ export class TicketCode {
   static parse(text: string): TicketCode | null {
     const compact = normalizeCodeText(text);
     if (compact.length !== DATA_LENGTH + 1) return null;
-    for (const ch of compact) if (valueOf(ch) < 0) return null;
+    for (const ch of compact) if (symbolValue(ch) < 0) return null;
     const data = compact.slice(0, DATA_LENGTH);
     if (checkSymbol(data) !== compact[DATA_LENGTH]) return null;
     return new TicketCode(compact);

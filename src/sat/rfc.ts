@@ -19,7 +19,7 @@ export function rfcCheckDigit(withoutDigit: string): string {
   let sum = 0;
   for (let i = 0; i < 12; i++) {
     const value = CHECK_ALPHABET.indexOf(padded[i] ?? ' ');
-    sum += (value < 0 ? 0 : value) * (13 - i);
+    sum += Math.max(value, 0) * (13 - i);
   }
   const digit = 11 - (sum % 11);
   if (digit === 11) return '0';
@@ -33,7 +33,8 @@ export class Rfc {
   /** Parses an RFC, or explains why it is not one. Generic RFCs parse (see `isGeneric`). */
   static check(input: string): { ok: true; rfc: Rfc } | { ok: false; problem: RfcProblem } {
     const value = input.normalize('NFC').trim().toUpperCase().replace(/[\s-]/gu, '');
-    if (value === RFC_GENERIC_NATIONAL || value === RFC_GENERIC_FOREIGN) return { ok: true, rfc: new Rfc(value) };
+    if (value === RFC_GENERIC_NATIONAL || value === RFC_GENERIC_FOREIGN)
+      return { ok: true, rfc: new Rfc(value) };
     const match = PATTERN.exec(value);
     if (!match) return { ok: false, problem: 'format' };
     const month = Number(match[3]);

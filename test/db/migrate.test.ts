@@ -32,16 +32,21 @@ describe(`migrations (${DB_MODE})`, () => {
     expect(rec!.n).toBe(0);
   });
 
-  it.skipIf(!TEST_DATABASE_URL)('two runners starting together apply each migration exactly once', async () => {
-    db = await createTestDatabase({ migrated: false });
-    const second = await openDatabase({ url: TEST_DATABASE_URL, schema: db.schema });
-    try {
-      const [a, b] = await Promise.all([migrate(db.sql), migrate(second.sql)]);
-      expect([...a, ...b].sort()).toEqual(readMigrations().map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`));
-      const [rec] = await db.sql`select count(*)::int as n from schema_migrations`;
-      expect(rec!.n).toBe(readMigrations().length);
-    } finally {
-      await second.close();
-    }
-  });
+  it.skipIf(!TEST_DATABASE_URL)(
+    'two runners starting together apply each migration exactly once',
+    async () => {
+      db = await createTestDatabase({ migrated: false });
+      const second = await openDatabase({ url: TEST_DATABASE_URL, schema: db.schema });
+      try {
+        const [a, b] = await Promise.all([migrate(db.sql), migrate(second.sql)]);
+        expect([...a, ...b].sort()).toEqual(
+          readMigrations().map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`),
+        );
+        const [rec] = await db.sql`select count(*)::int as n from schema_migrations`;
+        expect(rec!.n).toBe(readMigrations().length);
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });

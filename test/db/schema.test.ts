@@ -1,9 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCompany } from '../../src/companies/companies.ts';
 import { loadActiveCsd, storeCsd } from '../../src/companies/csd-store.ts';
 import { SecretBox } from '../../src/secrets.ts';
-import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { createTestDatabase, DB_MODE, type TestDatabase } from '../helpers/db.ts';
 
 const CSD_DIR = new URL('../../src/sat/data/csd-demo/', import.meta.url);
@@ -63,10 +63,18 @@ describe(`schema rules (${DB_MODE})`, () => {
     const box = new SecretBox(randomBytes(32));
     const key = readFileSync(new URL('EKU9003173C9.key', CSD_DIR));
     const certificate = readFileSync(new URL('EKU9003173C9.cer', CSD_DIR));
-    const serial = await storeCsd(db.sql, box, companyId, { certificate, privateKey: key, password: '12345678a' });
+    const serial = await storeCsd(db.sql, box, companyId, {
+      certificate,
+      privateKey: key,
+      password: '12345678a',
+    });
     expect(serial).toBe('30001000000500003416');
     const rows = await db.sql`select * from csd_credentials where company_id = ${companyId}`;
-    const dump = Buffer.from(JSON.stringify(rows.map((r) => Object.values(r).map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))));
+    const dump = Buffer.from(
+      JSON.stringify(
+        rows.map((r) => Object.values(r).map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))),
+      ),
+    );
     expect(dump.includes(Buffer.from(key.toString('hex')))).toBe(false);
     expect(dump.includes(Buffer.from(Buffer.from('12345678a').toString('hex')))).toBe(false);
     expect(dump.includes(Buffer.from('12345678a'))).toBe(false);

@@ -15,7 +15,9 @@ export interface TestDatabase extends Database {
 }
 
 /** Opens a fresh database (migrated unless `migrated: false`); `close()` drops the test schema. */
-export async function createTestDatabase(options: { migrated?: boolean; max?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrated?: boolean; max?: number } = {},
+): Promise<TestDatabase> {
   const schema = TEST_DATABASE_URL ? `test_${randomBytes(6).toString('hex')}` : undefined;
   const db = await openDatabase({ url: TEST_DATABASE_URL, schema, max: options.max });
   if (options.migrated !== false) await migrate(db.sql);
