@@ -1,0 +1,272 @@
+/** Mutations of the Comprobante attributes, the certificate, InformacionGlobal and CfdiRelacionados. */
+import { attr, type Case, COMERCIO_EXTERIOR, comprobante, sub } from '../fixtures.ts';
+
+const addComercioExterior = (xml: string) =>
+  sub(xml, '<cfdi:Complemento>', `<cfdi:Complemento>\n    ${COMERCIO_EXTERIOR}`);
+
+export const comprobanteCases: readonly Case[] = [
+  {
+    code: 'CFDI40101',
+    title: 'Fecha with a space instead of T',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Fecha: '2025-02-19 08:32:29' }),
+  },
+  {
+    code: 'CFDI40101',
+    title: 'Fecha of a day that does not exist',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Fecha: '2025-02-30T08:32:29' }),
+  },
+  {
+    code: 'CFDI40101',
+    title: 'Fecha hours after the stamp (FechaTimbrado is the reference clock)',
+    base: 'valid',
+    now: null,
+    mutate: (x) => comprobante(x, { Fecha: '2025-02-19T10:30:00' }),
+  },
+  {
+    code: 'CFDI40101',
+    title: 'Fecha written in UTC: ahead of the local clock at LugarExpedicion',
+    base: 'full',
+    now: new Date('2025-03-10T18:30:00Z'),
+    mutate: (x) => comprobante(x, { Fecha: '2025-03-10T18:30:00' }),
+  },
+  {
+    code: 'CFDI40103',
+    title: 'FormaPago on a Pago',
+    base: 'pago',
+    mutate: (x) => comprobante(x, { FormaPago: '03' }),
+  },
+  {
+    code: 'CFDI40104',
+    title: 'FormaPago 07',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { FormaPago: '07' }),
+  },
+  {
+    code: 'CFDI40105',
+    title: 'PPD with FormaPago 01',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { MetodoPago: 'PPD' }),
+  },
+  {
+    code: 'CFDI40106',
+    title: 'Certificado not a certificate',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Certificado: 'QUJD' }),
+  },
+  {
+    code: 'CFDI40106',
+    title: 'Fecha before the certificate is valid',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Fecha: '2023-05-01T10:00:00' }),
+  },
+  {
+    code: 'CFDI40106',
+    title: 'Certificado missing',
+    base: 'real',
+    mutate: (x) => comprobante(x, { Certificado: null }),
+  },
+  {
+    code: 'CFDI40107',
+    title: 'SubTotal with 3 decimals in MXN',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { SubTotal: '3824.150' }),
+  },
+  {
+    code: 'CFDI40108',
+    title: 'SubTotal one cent above the rounded sum of the concepts',
+    base: 'real',
+    mutate: (x) => comprobante(x, { SubTotal: '862.08', Total: '1000.01' }),
+  },
+  {
+    code: 'CFDI40109',
+    title: 'SubTotal not zero on a Pago',
+    base: 'pago',
+    mutate: (x) => comprobante(x, { SubTotal: '1', Total: '1' }),
+  },
+  {
+    code: 'CFDI40110',
+    title: 'Descuento above SubTotal',
+    base: 'discounts',
+    also: ['CFDI40111'],
+    mutate: (x) => comprobante(x, { Descuento: '3400.00', Total: '348.00' }),
+  },
+  {
+    code: 'CFDI40111',
+    title: 'Descuento missing although concepts have discounts',
+    base: 'discounts',
+    mutate: (x) => comprobante(x, { Descuento: null, Total: '3748.00' }),
+  },
+  {
+    code: 'CFDI40111',
+    title: 'Descuento="0.00" without any concept discount',
+    base: 'real',
+    mutate: (x) => comprobante(x, { Descuento: '0.00' }),
+  },
+  {
+    code: 'CFDI40111',
+    title: 'Descuento not the sum of the concept discounts',
+    base: 'discounts',
+    mutate: (x) => comprobante(x, { Descuento: '400.00', Total: '3348.00' }),
+  },
+  {
+    code: 'CFDI40112',
+    title: 'Descuento with 3 decimals in MXN',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Descuento: '956.040' }),
+  },
+  { code: 'CFDI40113', title: 'Moneda MXP', base: 'valid', mutate: (x) => comprobante(x, { Moneda: 'MXP' }) },
+  {
+    code: 'CFDI40114',
+    title: 'MXN with TipoCambio 2',
+    base: 'real',
+    mutate: (x) => comprobante(x, { TipoCambio: '2' }),
+  },
+  {
+    code: 'CFDI40115',
+    title: 'USD without TipoCambio',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Moneda: 'USD' }),
+  },
+  {
+    code: 'CFDI40116',
+    title: 'XXX with TipoCambio',
+    base: 'pago',
+    mutate: (x) => comprobante(x, { TipoCambio: '1' }),
+  },
+  {
+    code: 'CFDI40117',
+    title: 'TipoCambio with 8 decimals',
+    base: 'discounts',
+    mutate: (x) => comprobante(x, { TipoCambio: '18.90081234' }),
+  },
+  {
+    code: 'CFDI40119',
+    title: 'Total one cent off',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Total: '3327.02' }),
+  },
+  {
+    code: 'CFDI40119',
+    title: 'Total ignores the local taxes of implocal',
+    base: 'valid',
+    mutate: (x) =>
+      sub(
+        x,
+        '<cfdi:Complemento>',
+        '<cfdi:Complemento>\n    <implocal:ImpuestosLocales xmlns:implocal="http://www.sat.gob.mx/implocal" version="1.0" TotaldeRetenciones="0.00" TotaldeTraslados="38.24"/>',
+      ),
+  },
+  {
+    code: 'CFDI40120',
+    title: 'Traslado with Total above its limit (0) and no Confirmacion',
+    base: 'pago',
+    also: ['CFDI40109'],
+    mutate: (x) => comprobante(x, { TipoDeComprobante: 'T', SubTotal: '1', Total: '1' }),
+  },
+  {
+    code: 'CFDI40121',
+    title: 'TipoDeComprobante X',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { TipoDeComprobante: 'X' }),
+  },
+  {
+    code: 'CFDI40122',
+    title: 'Exportacion 02 without Comercio Exterior',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Exportacion: '02' }),
+  },
+  {
+    code: 'CFDI40123',
+    title: 'Exportacion 05',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Exportacion: '05' }),
+  },
+  {
+    code: 'CFDI40124',
+    title: 'MetodoPago PUD',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { MetodoPago: 'PUD' }),
+  },
+  {
+    code: 'CFDI40125',
+    title: 'MetodoPago on a Pago',
+    base: 'pago',
+    mutate: (x) => comprobante(x, { MetodoPago: 'PUE' }),
+  },
+  {
+    code: 'CFDI40126',
+    title: 'LugarExpedicion 00000',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { LugarExpedicion: '00000' }),
+  },
+  {
+    code: 'CFDI40127',
+    title: 'Confirmacion on an ordinary invoice in pesos',
+    base: 'valid',
+    mutate: (x) => comprobante(x, { Confirmacion: 'ABC12' }),
+  },
+  {
+    code: 'CFDI40222',
+    title: 'Comercio Exterior with Exportacion 01',
+    base: 'valid',
+    mutate: addComercioExterior,
+  },
+  {
+    code: 'CFDI40130',
+    title: 'global invoice without InformacionGlobal',
+    base: 'global',
+    mutate: (x) => sub(x, '<cfdi:InformacionGlobal Periodicidad="04" Meses="01" Año="2025"/>', ''),
+  },
+  {
+    code: 'CFDI40131',
+    title: 'Periodicidad 06',
+    base: 'global',
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Periodicidad', '06'),
+  },
+  {
+    code: 'CFDI40132',
+    title: 'bimestral global invoice by a régimen other than 621',
+    base: 'global',
+    mutate: (x) =>
+      attr(attr(x, 'cfdi:InformacionGlobal', 'Periodicidad', '05'), 'cfdi:InformacionGlobal', 'Meses', '13'),
+  },
+  {
+    code: 'CFDI40133',
+    title: 'Meses 19',
+    base: 'global',
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Meses', '19'),
+  },
+  {
+    code: 'CFDI40134',
+    title: 'monthly global invoice with a bimester',
+    base: 'global',
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Meses', '13'),
+  },
+  {
+    code: 'CFDI40135',
+    title: 'bimestral global invoice with a month',
+    base: 'global',
+    also: ['CFDI40132'],
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Periodicidad', '05'),
+  },
+  {
+    code: 'CFDI40136',
+    title: 'Año six years back',
+    base: 'global',
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Año', '2019'),
+  },
+  {
+    code: 'CFDI40136',
+    title: 'Año next year',
+    base: 'global',
+    mutate: (x) => attr(x, 'cfdi:InformacionGlobal', 'Año', '2026'),
+  },
+  {
+    code: 'CFDI40137',
+    title: 'TipoRelacion 08',
+    base: 'full',
+    mutate: (x) => attr(x, 'cfdi:CfdiRelacionados', 'TipoRelacion', '08'),
+  },
+];
