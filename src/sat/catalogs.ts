@@ -65,12 +65,16 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
+/** Rows of a CSV catalog (header dropped); lines without quotes take the fast path. */
 function loadCsv(name: string): string[][] {
-  return readFileSync(`${DIR}${name}.csv`, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((line) => line.length > 0)
-    .map(splitCsvLine);
+  const lines = readFileSync(`${DIR}${name}.csv`, 'utf8').split('\n');
+  const rows: string[][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length === 0) continue;
+    rows.push(line.includes('"') ? splitCsvLine(line) : line.split(','));
+  }
+  return rows;
 }
 
 function lazy<T>(load: () => T): () => T {
@@ -79,6 +83,17 @@ function lazy<T>(load: () => T): () => T {
     value ??= load();
     return value;
   };
+}
+
+const rawCache = new Map<string, Record<string, unknown>[]>();
+function rawRows(name: string): Record<string, unknown>[] {
+  let rows = rawCache.get(name);
+  if (!rows) {
+    rows = (JSON.parse(readFileSync(`${DIR}${name}.json`, 'utf8')) as { rows: Record<string, unknown>[] })
+      .rows;
+    rawCache.set(name, rows);
+  }
+  return rows;
 }
 
 const regimenes = lazy(() => loadJson<RegimenFiscal>('c_RegimenFiscal'));
@@ -92,29 +107,47 @@ function simpleCatalog(name: string): Map<string, CatalogEntry> {
   }
   return get();
 }
+/** Postal codes: the raw CSV line per code, parsed only when looked up (95k rows load fast). */
 const codigosPostales = lazy(() => {
-  const map = new Map<string, CodigoPostal>();
-  for (const [cp = '', estado = '', municipio = '', localidad = '', estimulo = '0', , , huso = ''] of loadCsv(
-    'c_CodigoPostal',
-  )) {
-    map.set(cp, {
-      codigo_postal: cp,
-      estado,
-      municipio,
-      localidad,
-      estimulo_franja_fronteriza: Number(estimulo) as 0 | 1 | 2,
-      huso_horario: huso,
-    });
+  const map = new Map<string, string>();
+  const lines = readFileSync(`${DIR}c_CodigoPostal.csv`, 'utf8').split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length > 5) map.set(line.slice(0, 5), line);
   }
   return map;
 });
+function codigoPostal(cp: string): CodigoPostal | undefined {
+  const line = codigosPostales().get(cp);
+  if (!line) return undefined;
+  const [codigo = '', estado = '', municipio = '', localidad = '', estimulo = '0', , , huso = ''] =
+    line.split(',');
+  return {
+    codigo_postal: codigo,
+    estado,
+    municipio,
+    localidad,
+    estimulo_franja_fronteriza: Number(estimulo) as 0 | 1 | 2,
+    huso_horario: huso,
+  };
+}
 const clavesProdServ = lazy(() => {
-  const map = new Map<string, ClaveProdServ>();
-  for (const [clave = '', descripcion = '', , , , , , estimulo = ''] of loadCsv('c_ClaveProdServ')) {
-    map.set(clave, { clave, descripcion, estimulo_franja_fronteriza: estimulo === '01' });
+  const map = new Map<string, string>();
+  const lines = readFileSync(`${DIR}c_ClaveProdServ.csv`, 'utf8').split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length > 8) map.set(line.slice(0, 8), line);
   }
   return map;
 });
+function claveProdServ(clave: string): ClaveProdServ | undefined {
+  const line = clavesProdServ().get(clave);
+  if (!line) return undefined;
+  const [key = '', descripcion = '', , , , , , estimulo = ''] = line.includes('"')
+    ? splitCsvLine(line)
+    : line.split(',');
+  return { clave: key, descripcion, estimulo_franja_fronteriza: estimulo === '01' };
+}
 const clavesUnidad = lazy(() => {
   const map = new Map<string, CatalogEntry>();
   for (const [id = '', texto = ''] of loadCsv('c_ClaveUnidad')) map.set(id, { id, texto });
@@ -151,9 +184,8 @@ export const catalogs = {
   tipoRelacion: (id: string) => simpleCatalog('c_TipoRelacion').get(id),
   pais: (id: string) => simpleCatalog('c_Pais').get(id),
   /** Raw rows of a small JSON catalog, e.g. 'c_TasaOCuota' (whose rows are rules, not keys). */
-  rows: (name: string): Record<string, unknown>[] =>
-    (JSON.parse(readFileSync(`${DIR}${name}.json`, 'utf8')) as { rows: Record<string, unknown>[] }).rows,
-  codigoPostal: (cp: string) => codigosPostales().get(cp),
-  claveProdServ: (clave: string) => clavesProdServ().get(clave),
+  rows: (name: string): Record<string, unknown>[] => rawRows(name),
+  codigoPostal,
+  claveProdServ,
   claveUnidad: (id: string) => clavesUnidad().get(id),
 };
