@@ -8,7 +8,16 @@ import { type AnyActorRef, type AnyStateMachine, createActor } from 'xstate';
 import type { Database, Sql } from '../db/database.ts';
 import type { Logger } from '../log.ts';
 import { type ChatLock, createChatLock } from './chat-lock.ts';
-import { loadConversation, markDelivered, markFailed, pendingReplies, saveTurn } from './store.ts';
+import {
+  fromStored,
+  insertOutbox,
+  loadConversation,
+  markDelivered,
+  markFailed,
+  pendingReplies,
+  type StoredReply,
+  saveTurn,
+} from './store.ts';
 import type { Channel, InboundMessage, Reply } from './types.ts';
 
 /** Delivers replies to one chat of a channel; throws when the channel could not take them. */
@@ -95,6 +104,37 @@ export class ConversationRuntime {
       }
     }
     return delivered;
+  }
+
+  /**
+   * Sends replies that no inbound message asked for just now (an invoice stamped after a delay):
+   * stored in the outbox first, then delivered; channels without a sink collect them with `takePending`.
+   */
+  async notify(channel: Channel, chatId: string, replies: Reply[]): Promise<void> {
+    const ids = await this.sql.begin((tx) => insertOutbox(tx, channel, chatId, replies));
+    const sink = this.sinks.get(channel);
+    if (!sink) return;
+    try {
+      await sink(chatId, replies);
+      await markDelivered(this.sql, ids);
+    } catch (err) {
+      this.options.log.warn({ err, channel }, 'notification delivery failed; the redelivery job will retry');
+      await markFailed(this.sql, ids, String(err));
+    }
+  }
+
+  /** Undelivered replies of one chat (the web chat polls for them), marked delivered as they are taken. */
+  async takePending(channel: Channel, chatId: string): Promise<Reply[]> {
+    return this.sql.begin(async (tx) => {
+      const rows = await tx`
+        select id, payload from outbox where channel = ${channel} and chat_id = ${chatId} and delivered_at is null
+        order by id for update skip locked`;
+      await markDelivered(
+        tx,
+        rows.map((r) => String(r.id)),
+      );
+      return rows.map((r) => fromStored(r.payload as StoredReply));
+    });
   }
 
   async close(): Promise<void> {

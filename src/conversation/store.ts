@@ -83,10 +83,20 @@ export async function saveTurn(
     values (${turn.channel}, ${turn.chatId}, ${turn.flowVersion}, ${tx.json(turn.snapshot as never)}, ${turn.idleDeadline}, now())
     on conflict (channel, chat_id) do update set flow_version = excluded.flow_version, snapshot = excluded.snapshot,
       idle_deadline = excluded.idle_deadline, updated_at = now()`;
+  return insertOutbox(tx, turn.channel, turn.chatId, turn.replies);
+}
+
+/** Adds replies to the outbox; returns their ids in order. */
+export async function insertOutbox(
+  tx: TransactionSql,
+  channel: Channel,
+  chatId: string,
+  replies: Reply[],
+): Promise<string[]> {
   const ids: string[] = [];
-  for (const reply of turn.replies) {
+  for (const reply of replies) {
     const [row] = await tx`
-      insert into outbox (channel, chat_id, payload) values (${turn.channel}, ${turn.chatId}, ${tx.json(toStored(reply) as never)})
+      insert into outbox (channel, chat_id, payload) values (${channel}, ${chatId}, ${tx.json(toStored(reply) as never)})
       returning id`;
     ids.push(String(row!.id));
   }

@@ -86,6 +86,7 @@ export async function reserveInvoice(
     await tx`
       update invoices set status = 'pending', receptor = ${receptorJson}, customer_id = ${customerId},
         channel = ${req.channel}, chat_id = ${req.chatId}, xml = null, pac_error_code = null, pac_error_message = null,
+        chat_notified_at = null,
         email_to = ${req.receptor.email}, email_status = ${req.receptor.email ? 'pending' : 'none'}, updated_at = now()
       where id = ${existing.id}`;
     return {

@@ -1,0 +1,86 @@
+/**
+ * Turns a stored ticket, its company and the receptor given in chat into the InvoiceDraft the
+ * CFDI builder takes. Fecha is "now" in the company's time zone, as SAT expects (local time of the
+ * LugarExpedicion).
+ */
+import type { InvoiceDraft, TaxKind, TicketItem } from '../invoicing/types.ts';
+import type { ReceptorInput } from './reserve.ts';
+
+/** A ticket item as the POS API stores it (snake_case, decimals as strings). */
+export interface StoredTicketItem {
+  description: string;
+  quantity: string;
+  unit_price: string;
+  product_key: string;
+  unit_key: string;
+  unit_name?: string | null;
+  tax: TaxKind;
+  ieps_rate?: string | null;
+  discount?: string | null;
+}
+
+export function toTicketItem(item: StoredTicketItem): TicketItem {
+  return {
+    description: item.description,
+    quantity: String(item.quantity),
+    unitPrice: String(item.unit_price),
+    productKey: item.product_key,
+    unitKey: item.unit_key,
+    ...(item.unit_name ? { unitName: item.unit_name } : {}),
+    tax: item.tax,
+    iepsRate: item.ieps_rate ?? null,
+    discount: item.discount ? String(item.discount) : '0',
+  };
+}
+
+/** "YYYY-MM-DDTHH:mm:ss" of an instant in a time zone. */
+export function localDateTime(instant: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+export function buildDraft(input: {
+  company: { rfc: string; name: string; regimenFiscal: string; lugarExpedicion: string; timeZone: string };
+  ticket: { items: StoredTicketItem[]; paymentForm: string; pricesIncludeTax: boolean; total: string };
+  receptor: ReceptorInput;
+  serie: string;
+  folio: string;
+  now: Date;
+}): InvoiceDraft {
+  const { company, ticket, receptor } = input;
+  return {
+    issuer: {
+      rfc: company.rfc,
+      nombre: company.name,
+      regimenFiscal: company.regimenFiscal,
+      lugarExpedicion: company.lugarExpedicion,
+    },
+    receptor: {
+      rfc: receptor.rfc,
+      nombre: receptor.nombre,
+      domicilioFiscal: receptor.codigoPostal,
+      regimenFiscal: receptor.regimenFiscal,
+      usoCfdi: receptor.usoCfdi,
+    },
+    serie: input.serie,
+    folio: input.folio,
+    fecha: localDateTime(input.now, company.timeZone),
+    formaPago: ticket.paymentForm,
+    pricesIncludeTax: ticket.pricesIncludeTax,
+    items: ticket.items.map(toTicketItem),
+    total: ticket.total,
+  };
+}
