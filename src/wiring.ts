@@ -4,6 +4,7 @@
  * configuration switches on. Kept apart from serve.ts so tests build the same graph on a test database.
  */
 
+import { type ChannelAdapter, createTelegramAdapter } from '../adapters/telegram/index.ts';
 import { purgeExpiredLinks } from '../adapters/web/files.ts';
 import { createWebChat } from '../adapters/web/index.ts';
 import { loadActiveCsd } from './companies/csd-store.ts';
@@ -84,7 +85,7 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
     onIssued: (invoiceId: string) => jobs.enqueueEmail(invoiceId),
     onQueued: (invoiceId: string) => jobs.enqueueStamp(invoiceId),
   };
-  const flow = invoicingFlow(actorDeps, { onOutcome: (outcome) => metrics.outcomes.inc({ outcome }) });
+  const flow = invoicingFlow(actorDeps, { onOutcome: (outcome) => metrics.outcomes.inc({ outcome }), log });
   runtime = new ConversationRuntime({
     db: ctx.db,
     flow,
@@ -139,6 +140,31 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
     secureCookies: config.publicUrl.startsWith('https://'),
   });
 
+  const channels: ChannelAdapter[] = [];
+  if (config.telegram.token) {
+    channels.push(
+      createTelegramAdapter({
+        runtime,
+        log: log.child({ channel: 'telegram' }),
+        token: config.telegram.token,
+        ...(config.telegram.webhookUrl ? { webhookUrl: config.telegram.webhookUrl } : {}),
+        ...(config.telegram.apiRoot ? { apiRoot: config.telegram.apiRoot } : {}),
+      }),
+    );
+  }
+  if (config.whatsapp.enabled) {
+    // Loaded lazily: Baileys takes about a second to import.
+    const { createWhatsAppAdapter } = await import('../adapters/whatsapp/index.ts');
+    channels.push(
+      createWhatsAppAdapter({
+        runtime,
+        log: log.child({ channel: 'whatsapp' }),
+        db: ctx.db,
+        ...(config.whatsapp.pairingNumber ? { pairingNumber: config.whatsapp.pairingNumber } : {}),
+      }),
+    );
+  }
+
   const mounts: Mount[] = [
     { path: '/api/v1', router: api },
     { path: '/docs', router: docsRouter },
@@ -149,9 +175,14 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
           metrics.queueDepth.set({ queue }, depth);
       }),
     },
+    ...channels.flatMap((c) => c.mounts ?? []),
     ...web.mounts,
   ];
-  const notes = [...web.notes];
+  const notes = [...web.notes, ...channels.flatMap((c) => c.notes)];
+  if (!config.telegram.token)
+    notes.push('Telegram is off: set TELEGRAM_BOT_TOKEN (from @BotFather) to enable it.');
+  if (!config.whatsapp.enabled)
+    notes.push('WhatsApp is off: set WHATSAPP_ENABLED=true and pair at /admin/whatsapp.');
 
   return {
     mounts,
@@ -167,8 +198,10 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
       // Invoices left pending by a crash or an outage get their stamping job again (deduplicated per invoice).
       const pending = await sql`select id from invoices where status = 'pending'`;
       for (const row of pending) await jobs.enqueueStamp(String(row.id));
+      for (const channel of channels) await channel.start();
     },
     async stop() {
+      for (const channel of channels) await channel.stop();
       await boss.stop({ graceful: true, timeout: 10_000, wait: true });
       await runtime.close();
     },

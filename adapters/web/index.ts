@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import express, { type Request, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import type { ConversationRuntime } from '../../src/conversation/runtime.ts';
 import type { InboundMessage, Reply } from '../../src/conversation/types.ts';
@@ -91,7 +91,7 @@ export function createWebChat(options: WebChatOptions): { mounts: Mount[]; notes
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (req) => `${req.ip}|${parseCookie(req.headers.cookie ?? '')[COOKIE] ?? ''}`,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${parseCookie(req.headers.cookie ?? '')[COOKIE] ?? ''}`,
     handler: (_req, res) => {
       res.status(429).json({
         error: { code: 'rate_limited', message: 'Demasiados mensajes; espera un minuto, por favor.' },

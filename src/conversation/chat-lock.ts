@@ -21,17 +21,14 @@ export function createChatLock(db: Database, options: { poolSize?: number } = {}
 
   async function withDbLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     if (!lockSql) return work();
-    const conn = await lockSql.reserve();
-    try {
-      await conn`select pg_advisory_lock(hashtextextended(${`chat:${key}`}, 0))`;
-      try {
-        return await work();
-      } finally {
-        await conn`select pg_advisory_unlock(hashtextextended(${`chat:${key}`}, 0))`;
-      }
-    } finally {
-      conn.release();
-    }
+    // A transaction-scoped lock: released by commit or by the server when the connection drops
+    // (no unlock query on a possibly dead reserved connection, which crashes postgres.js 3.4).
+    let result: T | undefined;
+    await lockSql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtextextended(${`chat:${key}`}, 0))`;
+      result = await work();
+    });
+    return result as T;
   }
 
   return {

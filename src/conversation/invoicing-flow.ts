@@ -1,6 +1,7 @@
 /**
  * The invoicing flow as the runtime runs it: the pure machine from flows/ with the real actors
- * provided, and the translation of inbound messages into its events.
+ * provided (each failure logged: the flow itself only tells the customer "tuvimos un problema"),
+ * and the translation of inbound messages into its events.
  */
 import { fromPromise } from 'xstate';
 import type {
@@ -18,6 +19,7 @@ import type {
 import type { ScanResult } from '../../flows/context.ts';
 import { restartNotice } from '../../flows/copy.ts';
 import { FLOW_VERSION, invoicingMachine } from '../../flows/invoicing.ts';
+import type { Logger } from '../log.ts';
 import {
   type ActorDeps,
   issueInvoice,
@@ -29,27 +31,38 @@ import {
 import type { FlowDefinition } from './runtime.ts';
 import type { InboundMessage } from './types.ts';
 
-export function invoicingFlow(
-  deps: ActorDeps,
-  hooks: { onOutcome?: (outcome: string) => void } = {},
-): FlowDefinition {
+export interface FlowHooks {
+  onOutcome?: (outcome: string) => void;
+  log?: Logger;
+}
+
+export function invoicingFlow(deps: ActorDeps, hooks: FlowHooks = {}): FlowDefinition {
+  const logged = <I, O>(name: string, run: (input: I) => Promise<O>) =>
+    fromPromise<O, I>(async ({ input }) => {
+      try {
+        return await run(input);
+      } catch (err) {
+        hooks.log?.error({ err, actor: name }, 'conversation actor failed');
+        throw err;
+      }
+    });
   const machine = invoicingMachine.provide({
     actors: {
-      validateTicket: fromPromise<ValidateTicketOutput, ValidateTicketInput>(async ({ input }) => {
+      validateTicket: logged<ValidateTicketInput, ValidateTicketOutput>('validateTicket', async (input) => {
         const out = await validateTicket(deps, input);
         hooks.onOutcome?.(`validate_${out.outcome}`);
         return out;
       }),
-      lookupCustomer: fromPromise<LookupCustomerOutput, LookupCustomerInput>(({ input }) =>
+      lookupCustomer: logged<LookupCustomerInput, LookupCustomerOutput>('lookupCustomer', (input) =>
         lookupCustomer(deps, input),
       ),
-      recallChat: fromPromise<RecallChatOutput, RecallChatInput>(({ input }) => recallChat(deps, input)),
-      issueInvoice: fromPromise<IssueInvoiceOutput, IssueInvoiceInput>(async ({ input }) => {
+      recallChat: logged<RecallChatInput, RecallChatOutput>('recallChat', (input) => recallChat(deps, input)),
+      issueInvoice: logged<IssueInvoiceInput, IssueInvoiceOutput>('issueInvoice', async (input) => {
         const out = await issueInvoice(deps, input);
         hooks.onOutcome?.(`issue_${out.outcome}`);
         return out;
       }),
-      resendInvoice: fromPromise<ResendInvoiceOutput, ResendInvoiceInput>(({ input }) =>
+      resendInvoice: logged<ResendInvoiceInput, ResendInvoiceOutput>('resendInvoice', (input) =>
         resendInvoice(deps, input),
       ),
     },

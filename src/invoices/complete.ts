@@ -9,8 +9,9 @@ import { buildCfdi } from '../invoicing/build.ts';
 import { type PacDriver, PacError } from '../invoicing/pac/types.ts';
 import { validateCfdi } from '../invoicing/rules/index.ts';
 import { sealCfdi } from '../invoicing/seal.ts';
+import type { TicketItem } from '../invoicing/types.ts';
 import type { SecretBox } from '../secrets.ts';
-import { buildDraft, type StoredTicketItem } from './draft.ts';
+import { buildDraft } from './draft.ts';
 import type { ReceptorInput } from './reserve.ts';
 
 export type ReceptorField = 'rfc' | 'nombre' | 'codigoPostal' | 'regimenFiscal' | 'usoCfdi';
@@ -76,7 +77,7 @@ export async function completeInvoice(deps: CompleteDeps, invoiceId: string): Pr
         timeZone: row.time_zone,
       },
       ticket: {
-        items: row.items as StoredTicketItem[],
+        items: row.items as TicketItem[],
         paymentForm: row.payment_form,
         pricesIncludeTax: row.prices_include_tax,
         total: row.total,

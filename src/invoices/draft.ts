@@ -1,37 +1,10 @@
 /**
- * Turns a stored ticket, its company and the receptor given in chat into the InvoiceDraft the
+ * Turns a stored ticket (its items are stored as the builder's TicketItem), its company and the receptor given in chat into the InvoiceDraft the
  * CFDI builder takes. Fecha is "now" in the company's time zone, as SAT expects (local time of the
  * LugarExpedicion).
  */
-import type { InvoiceDraft, TaxKind, TicketItem } from '../invoicing/types.ts';
+import type { InvoiceDraft, TicketItem } from '../invoicing/types.ts';
 import type { ReceptorInput } from './reserve.ts';
-
-/** A ticket item as the POS API stores it (snake_case, decimals as strings). */
-export interface StoredTicketItem {
-  description: string;
-  quantity: string;
-  unit_price: string;
-  product_key: string;
-  unit_key: string;
-  unit_name?: string | null;
-  tax: TaxKind;
-  ieps_rate?: string | null;
-  discount?: string | null;
-}
-
-export function toTicketItem(item: StoredTicketItem): TicketItem {
-  return {
-    description: item.description,
-    quantity: String(item.quantity),
-    unitPrice: String(item.unit_price),
-    productKey: item.product_key,
-    unitKey: item.unit_key,
-    ...(item.unit_name ? { unitName: item.unit_name } : {}),
-    tax: item.tax,
-    iepsRate: item.ieps_rate ?? null,
-    discount: item.discount ? String(item.discount) : '0',
-  };
-}
 
 /** "YYYY-MM-DDTHH:mm:ss" of an instant in a time zone. */
 export function localDateTime(instant: Date, timeZone: string): string {
@@ -54,7 +27,7 @@ export function localDateTime(instant: Date, timeZone: string): string {
 
 export function buildDraft(input: {
   company: { rfc: string; name: string; regimenFiscal: string; lugarExpedicion: string; timeZone: string };
-  ticket: { items: StoredTicketItem[]; paymentForm: string; pricesIncludeTax: boolean; total: string };
+  ticket: { items: TicketItem[]; paymentForm: string; pricesIncludeTax: boolean; total: string };
   receptor: ReceptorInput;
   serie: string;
   folio: string;
@@ -80,7 +53,7 @@ export function buildDraft(input: {
     fecha: localDateTime(input.now, company.timeZone),
     formaPago: ticket.paymentForm,
     pricesIncludeTax: ticket.pricesIncludeTax,
-    items: ticket.items.map(toTicketItem),
+    items: ticket.items,
     total: ticket.total,
   };
 }

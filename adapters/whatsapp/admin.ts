@@ -1,0 +1,84 @@
+/**
+ * The operator's pairing page, `/admin/whatsapp`: the current QR as an SVG (or the pairing code,
+ * or "Conectado"). Admin API keys only, as `Authorization: Bearer <key>` or as the password of
+ * HTTP Basic auth, so a browser can open it (it asks for the key and resends it on refresh).
+ * `?format=json` (or `Accept: application/json`) answers the status as JSON.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import QRCode from 'qrcode';
+import { authenticateApiKey } from '../../src/companies/keys.ts';
+import type { Sql } from '../../src/db/database.ts';
+import type { WhatsAppStatus } from './connection.ts';
+import { whatsappCopy } from './copy.ts';
+
+export const ADMIN_PATH = '/admin/whatsapp';
+
+function presentedKey(req: Request): string | null {
+  const header = req.header('authorization') ?? '';
+  const bearer = /^Bearer\s+(\S+)$/iu.exec(header);
+  if (bearer) return bearer[1]!;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/iu.exec(header);
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const password = decoded.slice(decoded.indexOf(':') + 1);
+    return password || null;
+  }
+  return null;
+}
+
+function refuse(res: Response, status: 401 | 403, message: string): void {
+  if (status === 401)
+    res.setHeader('WWW-Authenticate', 'Basic realm="Autofactura WhatsApp", charset="UTF-8"');
+  res.status(status).json({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } });
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/gu,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+export function createWhatsAppAdminRouter(options: { sql: Sql; status: () => WhatsAppStatus }): Router {
+  const router = express.Router();
+  router.get('/', async (req, res) => {
+    const key = presentedKey(req);
+    const principal = key ? await authenticateApiKey(options.sql, key) : null;
+    if (!principal) return refuse(res, 401, 'Missing or invalid API key');
+    if (principal.role !== 'admin') return refuse(res, 403, 'Only admin keys may see the WhatsApp pairing');
+    const status = options.status();
+    const svg = status.qr ? await QRCode.toString(status.qr, { type: 'svg', margin: 2, width: 320 }) : null;
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.query['format'] === 'json' || req.accepts(['html', 'json']) === 'json') {
+      res.json({
+        state: status.state,
+        ...(svg ? { qr_svg: svg } : {}),
+        ...(status.pairingCode ? { pairing_code: status.pairingCode } : {}),
+        ...(status.user ? { user: status.user } : {}),
+      });
+      return;
+    }
+    res.type('html').send(page(status, svg));
+  });
+  return router;
+}
+
+function page(status: WhatsAppStatus, svg: string | null): string {
+  const t = whatsappCopy.admin;
+  let body: string;
+  if (status.state === 'open')
+    body = `<p class="ok">${t.open}${status.user ? ` (${escapeHtml(status.user)})` : ''}</p>`;
+  else if (svg) body = `<p>${t.qr}</p>${svg}`;
+  else if (status.pairingCode)
+    body = `<p>${t.pairingCode}</p><p class="code">${escapeHtml(status.pairingCode)}</p>`;
+  else if (status.state === 'waiting-lock') body = `<p>${t.waitingLock}</p>`;
+  else if (status.state === 'replaced') body = `<p>${t.replaced}</p>`;
+  else if (status.state === 'stopped') body = `<p>${t.stopped}</p>`;
+  else body = `<p>${t.connecting}</p>`;
+  return `<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${t.title}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;text-align:center}
+.code{font-size:2rem;letter-spacing:.2em;font-family:monospace}.ok{color:#15803d;font-weight:600}</style>
+</head><body><h1>${t.title}</h1>
+<div data-state="${status.state}">${body}</div></body></html>`;
+}
