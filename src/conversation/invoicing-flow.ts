@@ -19,6 +19,7 @@ import type {
 import type { ScanResult } from '../../flows/context.ts';
 import { restartNotice } from '../../flows/copy.ts';
 import { FLOW_VERSION, invoicingMachine } from '../../flows/invoicing.ts';
+import { checkSnapshot } from '../../flows/snapshot.ts';
 import type { Logger } from '../log.ts';
 import {
   type ActorDeps,
@@ -81,5 +82,6 @@ export function invoicingFlow(deps: ActorDeps, hooks: FlowHooks = {}): FlowDefin
     }),
     expireEvent: () => ({ type: 'expire' }),
     restartNotice: restartNotice(),
+    checkSnapshot,
   };
 }

@@ -33,6 +33,8 @@ export interface FlowDefinition {
   expireEvent(now: Date): { type: string };
   /** Said when a stored conversation no longer fits the machine and is restarted. */
   restartNotice: Reply;
+  /** Validates a stored snapshot (untrusted input); null when it does not fit this machine. */
+  checkSnapshot?: (stored: unknown) => unknown | null;
 }
 
 export interface RuntimeOptions {
@@ -198,6 +200,9 @@ export class ConversationRuntime {
     const { flow } = this.options;
     const fits = stored && stored.flowVersion === flow.version;
     if (stored && !fits) throw new Error(`flow version ${stored.flowVersion} != ${flow.version}`);
+    if (fits && flow.checkSnapshot && flow.checkSnapshot(stored.snapshot) === null) {
+      throw new Error('stored snapshot does not fit the flow');
+    }
     const actor = createActor(flow.machine, {
       input: flow.input(channel, chatId),
       ...(fits ? { snapshot: stored.snapshot as never } : {}),
