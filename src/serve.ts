@@ -12,6 +12,7 @@ import { createDemo, demoBanner, readDemo } from './demo.ts';
 import { createHttpApp } from './http/app.ts';
 import { createLogger } from './log.ts';
 import { resolveMasterKey } from './master-key.ts';
+import { isRefused, TicketScanner } from './scan/index.ts';
 import { SecretBox } from './secrets.ts';
 import { wireServices } from './wiring.ts';
 
@@ -33,7 +34,14 @@ export async function serve(config: Config): Promise<number> {
   else if (!config.masterKey) log.warn(`MASTER_KEY not set: demo mode uses ${master.file}`);
 
   const ctx: AppContext = { config, db, sql: db.sql, log, secrets: new SecretBox(master.key) };
-  const services = await wireServices(ctx);
+  const scanner = new TicketScanner({ ocrWorkers: config.ocrWorkers });
+  const services = await wireServices(ctx, {
+    scanImage: async (bytes) => {
+      const result = await scanner.scan(bytes);
+      if (isRefused(result)) return { code: null, date: null, total: null, via: 'none' };
+      return { code: result.code, date: result.date, total: result.total, via: result.via };
+    },
+  });
   const app = createHttpApp(ctx, services.mounts);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -59,6 +67,7 @@ export async function serve(config: Config): Promise<number> {
     setTimeout(() => server.closeAllConnections(), 5_000).unref();
     await closed;
     await services.stop();
+    await scanner.close();
     await db.close();
     log.info('bye');
     process.exit(0);

@@ -199,6 +199,10 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
       const pending = await sql`select id from invoices where status = 'pending'`;
       for (const row of pending) await jobs.enqueueStamp(String(row.id));
       for (const channel of channels) await channel.start();
+      // Conversations a crash left in a busy step finish it now, not when the customer writes again.
+      void runtime
+        .resumeInterrupted({ olderThanSeconds: 0 })
+        .catch((err: unknown) => log.error({ err }, 'resuming interrupted conversations failed'));
     },
     async stop() {
       for (const channel of channels) await channel.stop();

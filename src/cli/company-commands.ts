@@ -1,8 +1,8 @@
 /**
  * `companies create|list` and `keys create|list|revoke`: onboarding from the command line. A new
  * company gets its first admin key, printed once; from there the admin works through the API.
+ * Arguments are checked before the database is opened.
  */
-
 import { checkNewCompany, findCompanyByRfc, insertCompany } from '../companies/companies.ts';
 import { createApiKey, type KeyRole } from '../companies/keys.ts';
 import type { Config } from '../config.ts';
@@ -27,12 +27,15 @@ const FLAG_OF: Record<string, string> = {
   time_zone: '--time-zone',
 };
 
+/** What a subcommand does once its arguments are checked; a number is an exit code, no database. */
+type Plan = ((db: Database) => Promise<number>) | number;
+
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
 function args(raw: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
   try {
-    return parseCommandArgs(raw, spec);
+    return parseCommandArgs(raw, spec).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
   }
@@ -57,51 +60,53 @@ async function companyOrFail(db: Database, rfc: string) {
   return company;
 }
 
-async function createCompany(db: Database, config: Config, rest: string[]): Promise<number> {
-  const { values } = args(rest, {
+function createCompany(config: Config, rest: string[]): Plan {
+  const values = args(rest, {
     rfc: { type: 'string' },
     name: { type: 'string' },
     regimen: { type: 'string' },
     cp: { type: 'string' },
     'time-zone': { type: 'string' },
   });
+  const timeZone = values['time-zone'];
   const input = {
     rfc: required(values, 'rfc').toUpperCase(),
     name: required(values, 'name'),
     regimenFiscal: required(values, 'regimen'),
     lugarExpedicion: required(values, 'cp'),
-    ...(typeof values['time-zone'] === 'string' ? { timeZone: values['time-zone'] } : {}),
+    ...(typeof timeZone === 'string' ? { timeZone } : {}),
   };
   const problems = checkNewCompany(input);
   if (problems.length > 0) {
-    err(
-      `The company was not created:\n${problems.map((p) => `  ${FLAG_OF[p.field] ?? p.field}: ${p.message}\n`).join('')}`,
-    );
+    const lines = problems.map((p) => `  ${FLAG_OF[p.field] ?? p.field}: ${p.message}\n`).join('');
+    err(`The company was not created:\n${lines}`);
     return 2;
   }
-  if (await findCompanyByRfc(db.sql, input.rfc)) {
-    err(
-      `A company with RFC ${input.rfc} already exists. Create more keys with: keys create --company ${input.rfc} --role admin\n`,
+  return async (db) => {
+    if (await findCompanyByRfc(db.sql, input.rfc)) {
+      err(
+        `A company with RFC ${input.rfc} already exists. More keys: keys create --company ${input.rfc} --role admin\n`,
+      );
+      return 1;
+    }
+    const { company, key } = await db.sql.begin(async (tx) => {
+      const company = await insertCompany(tx, input);
+      const key = await createApiKey(tx, company.id, 'admin', 'first admin key (CLI)');
+      await audit(tx, company.id, 'company.created', company.rfc, { name: company.name });
+      await audit(tx, company.id, 'api_key.created', key.id, { role: 'admin' });
+      return { company, key };
+    });
+    out(
+      `Created company ${company.rfc} (${company.name}), régimen ${company.regimenFiscal}, ` +
+        `lugar de expedición ${company.lugarExpedicion}, time zone ${company.timeZone}.\n\n` +
+        `Admin API key (shown only now; store it safely):\n${key.key}\n\n` +
+        'Next: upload the CSD, choose the PAC and create POS keys through the API, e.g.\n' +
+        `  curl -X PUT -H "Authorization: Bearer ${key.key}" -F cer=@CSD.cer -F key=@CSD.key -F password=... ` +
+        `${config.publicUrl}/api/v1/settings/csd\n` +
+        `  API documentation: ${config.publicUrl}/docs\n`,
     );
-    return 1;
-  }
-  const { company, key } = await db.sql.begin(async (tx) => {
-    const company = await insertCompany(tx, input);
-    const key = await createApiKey(tx, company.id, 'admin', 'first admin key (CLI)');
-    await audit(tx, company.id, 'company.created', company.rfc, { name: company.name });
-    await audit(tx, company.id, 'api_key.created', key.id, { role: 'admin' });
-    return { company, key };
-  });
-  out(
-    `Created company ${company.rfc} (${company.name}), régimen ${company.regimenFiscal}, lugar de expedición ` +
-      `${company.lugarExpedicion}, time zone ${company.timeZone}.\n\n` +
-      `Admin API key (shown only now; store it safely):\n${key.key}\n\n` +
-      `Next: upload the CSD, choose the PAC and create POS keys through the API:\n` +
-      `  curl -X PUT -H "Authorization: Bearer ${key.key}" -F cer=@CSD.cer -F key=@CSD.key -F password=... ` +
-      `${config.publicUrl}/api/v1/settings/csd\n` +
-      `  API documentation: ${config.publicUrl}/docs\n`,
-  );
-  return 0;
+    return 0;
+  };
 }
 
 async function listCompanies(db: Database): Promise<number> {
@@ -113,55 +118,77 @@ async function listCompanies(db: Database): Promise<number> {
   return 0;
 }
 
-async function createKey(db: Database, rest: string[]): Promise<number> {
-  const { values } = args(rest, {
+function createKey(rest: string[]): Plan {
+  const values = args(rest, {
     company: { type: 'string' },
     role: { type: 'string' },
     label: { type: 'string' },
   });
   const role = required(values, 'role');
   if (role !== 'admin' && role !== 'pos') throw new UsageError(`--role must be admin or pos\n\n${USAGE}`);
-  const company = await companyOrFail(db, required(values, 'company'));
-  if (!company) return 1;
+  const rfc = required(values, 'company');
   const label = typeof values.label === 'string' ? values.label : null;
-  const key = await db.sql.begin(async (tx) => {
-    const key = await createApiKey(tx, company.id, role as KeyRole, label);
-    await audit(tx, company.id, 'api_key.created', key.id, { role, label });
-    return key;
-  });
-  out(
-    `${role === 'admin' ? 'Admin' : 'POS'} API key ${key.id} for ${company.rfc} (shown only now; store it safely):\n${key.key}\n`,
-  );
-  return 0;
+  return async (db) => {
+    const company = await companyOrFail(db, rfc);
+    if (!company) return 1;
+    const key = await db.sql.begin(async (tx) => {
+      const key = await createApiKey(tx, company.id, role as KeyRole, label);
+      await audit(tx, company.id, 'api_key.created', key.id, { role, label });
+      return key;
+    });
+    const who = role === 'admin' ? 'Admin' : 'POS';
+    out(`${who} API key ${key.id} for ${company.rfc} (shown only now; store it safely):\n${key.key}\n`);
+    return 0;
+  };
 }
 
-async function listKeys(db: Database, rest: string[]): Promise<number> {
-  const { values } = args(rest, { company: { type: 'string' } });
-  const company = await companyOrFail(db, required(values, 'company'));
-  if (!company) return 1;
-  for (const k of await listApiKeys(db.sql, company.id)) {
-    const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-    out(`${k.id}\t${k.role}\t${k.prefix}…\t${state}\t${k.label ?? ''}\n`);
-  }
-  return 0;
+function listKeys(rest: string[]): Plan {
+  const rfc = required(args(rest, { company: { type: 'string' } }), 'company');
+  return async (db) => {
+    const company = await companyOrFail(db, rfc);
+    if (!company) return 1;
+    for (const k of await listApiKeys(db.sql, company.id)) {
+      const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
+      out(`${k.id}\t${k.role}\t${k.prefix}…\t${state}\t${k.label ?? ''}\n`);
+    }
+    return 0;
+  };
 }
 
-async function revokeKey(db: Database, rest: string[]): Promise<number> {
-  const { values } = args(rest, { company: { type: 'string' }, id: { type: 'string' } });
+function revokeKey(rest: string[]): Plan {
+  const values = args(rest, { company: { type: 'string' }, id: { type: 'string' } });
   const id = required(values, 'id');
   if (!/^\d{1,18}$/u.test(id)) throw new UsageError('--id must be a key id (see keys list)');
-  const company = await companyOrFail(db, required(values, 'company'));
-  if (!company) return 1;
-  const result = await revokeApiKey(db.sql, company.id, id);
-  if (result.kind === 'not_found') err(`${company.rfc} has no key ${id}\n`);
-  if (result.kind === 'last_admin_key')
-    err('That is the last active admin key: create another admin key first\n');
-  if (result.kind === 'revoked') await audit(db.sql, company.id, 'api_key.revoked', id, {});
-  if (result.kind === 'revoked' || result.kind === 'already_revoked') out(`Key ${id} is revoked.\n`);
-  return result.kind === 'revoked' || result.kind === 'already_revoked' ? 0 : 1;
+  const rfc = required(values, 'company');
+  return async (db) => {
+    const company = await companyOrFail(db, rfc);
+    if (!company) return 1;
+    const result = await revokeApiKey(db.sql, company.id, id);
+    switch (result.kind) {
+      case 'not_found':
+        err(`${company.rfc} has no key ${id}\n`);
+        return 1;
+      case 'last_admin_key':
+        err('That is the last active admin key: create another admin key first\n');
+        return 1;
+      case 'revoked':
+        await audit(db.sql, company.id, 'api_key.revoked', id, {});
+        break;
+      case 'already_revoked':
+        break;
+    }
+    out(`Key ${id} is revoked.\n`);
+    return 0;
+  };
 }
 
-/** Runs `companies ...` or `keys ...`; returns the exit code. */
+function plan(config: Config, command: 'companies' | 'keys', sub: string, rest: string[]): Plan {
+  if (command === 'companies') return sub === 'create' ? createCompany(config, rest) : listCompanies;
+  if (sub === 'create') return createKey(rest);
+  return sub === 'list' ? listKeys(rest) : revokeKey(rest);
+}
+
+/** Runs `companies ...` or `keys ...` against the configured database; returns the exit code. */
 export async function companiesCommand(
   config: Config,
   command: 'companies' | 'keys',
@@ -170,13 +197,12 @@ export async function companiesCommand(
   const [sub, ...rest] = rawArgs;
   const known = command === 'companies' ? ['create', 'list'] : ['create', 'list', 'revoke'];
   if (!sub || !known.includes(sub)) throw new UsageError(USAGE);
+  const run = plan(config, command, sub, rest);
+  if (typeof run === 'number') return run;
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(db.sql);
-    if (command === 'companies')
-      return sub === 'create' ? await createCompany(db, config, rest) : await listCompanies(db);
-    if (sub === 'create') return await createKey(db, rest);
-    return sub === 'list' ? await listKeys(db, rest) : await revokeKey(db, rest);
+    return await run(db);
   } finally {
     await db.close();
   }

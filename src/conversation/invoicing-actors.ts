@@ -9,6 +9,7 @@ import type { CompleteDeps } from '../invoices/complete.ts';
 import { invoiceFiles, loadInvoiceRecord } from '../invoices/files.ts';
 import { issueForTicket } from '../invoices/issue.ts';
 import type { ReceptorInput } from '../invoices/reserve.ts';
+import type { Logger } from '../log.ts';
 import { TicketCode } from '../sat/code.ts';
 import type { Channel, ReplyFile } from './types.ts';
 
@@ -17,7 +18,11 @@ export const RESEND_LIMIT = 3;
 
 export interface ActorDeps extends CompleteDeps {
   sql: Sql;
-  /** Called after an invoice is stamped and its files handed to the chat (queues the e-mail). */
+  log?: Logger;
+  /**
+   * Called after an invoice is stamped and its files handed to the chat (queues the e-mail). A
+   * failure here is logged, not thrown: the invoice is stamped and the customer gets its files.
+   */
   onIssued?: (invoiceId: string) => Promise<void>;
   /** Called when stamping has to wait (queues the stamping job that delivers the files later). */
   onQueued?: (invoiceId: string) => Promise<void>;
@@ -35,6 +40,11 @@ export type ValidateOutcome =
   | { outcome: 'disabled' }
   | { outcome: 'cooldown'; retryAfterMinutes: number };
 
+/** A ticket code as stored (12 symbols, no dashes), whichever form the flow passes it in. */
+function compactCode(text: string): string {
+  return TicketCode.parse(text)?.compact ?? text.toUpperCase().replace(/[^0-9A-Z]/gu, '');
+}
+
 function dateIn(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(instant);
 }
@@ -46,7 +56,7 @@ export async function validateTicket(
 ): Promise<ValidateOutcome> {
   const { sql } = deps;
   const now = deps.now?.() ?? new Date();
-  const code = TicketCode.parse(input.code)?.compact ?? input.code.toUpperCase().replace(/[^0-9A-Z]/gu, '');
+  const code = compactCode(input.code);
   const since = new Date(now.getTime() - 60 * 60_000);
   const [fails] = await sql`
     select
@@ -133,7 +143,7 @@ export async function lookupCustomer(
   const [row] = await deps.sql`
     select cu.rfc, cu.nombre, cu.codigo_postal, cu.regimen_fiscal, cu.uso_cfdi, cu.email
     from customers cu join tickets t on t.company_id = cu.company_id
-    where t.code = ${input.ticketCode} and cu.rfc = ${input.rfc}`;
+    where t.code = ${compactCode(input.ticketCode)} and cu.rfc = ${input.rfc}`;
   if (!row) return null;
   return {
     rfc: row.rfc,
@@ -162,13 +172,19 @@ export type IssueActorOutcome =
       message: string;
     };
 
+/** How long a chat waits for another chat's invoice of the same ticket to be stamped. */
+const OTHER_INVOICE_WAIT_MS = 20_000;
+
+type IssueInput = ChatRef & { ticketCode: string; receptor: ReceptorInput };
+
 /** Issues the invoice for the ticket and returns the files to send. */
 export async function issueInvoice(
   deps: ActorDeps,
-  input: ChatRef & { ticketCode: string; receptor: ReceptorInput },
+  input: IssueInput,
+  attempt = 1,
 ): Promise<IssueActorOutcome> {
   const outcome = await issueForTicket(deps, {
-    ticketCode: input.ticketCode,
+    ticketCode: compactCode(input.ticketCode),
     receptor: input.receptor,
     channel: input.channel,
     chatId: input.chatId,
@@ -181,7 +197,11 @@ export async function issueInvoice(
       const record = await loadInvoiceRecord(deps.sql, { id: outcome.invoiceId });
       if (!record) throw new Error('issued invoice not found');
       await deps.sql`update invoices set chat_notified_at = now() where id = ${outcome.invoiceId}`;
-      await deps.onIssued?.(outcome.invoiceId);
+      try {
+        await deps.onIssued?.(outcome.invoiceId);
+      } catch (err) {
+        deps.log?.error({ err, invoiceId: outcome.invoiceId }, 'follow-up of an issued invoice failed');
+      }
       return {
         outcome: 'issued',
         serieFolio: `${outcome.serie}-${outcome.folio}`,
@@ -194,7 +214,7 @@ export async function issueInvoice(
       await deps.onQueued?.(outcome.invoiceId);
       return { outcome: 'queued' };
     case 'in_progress':
-      return { outcome: 'queued' };
+      return settledElsewhere(deps, input, outcome, attempt);
     case 'already_invoiced':
       return {
         outcome: 'already_invoiced',
@@ -221,7 +241,7 @@ export async function resendInvoice(
   const now = deps.now?.() ?? new Date();
   const [invoice] = await deps.sql`
     select i.id, i.issued_at, i.resend_count from invoices i join tickets t on t.id = i.ticket_id
-    where t.code = ${input.ticketCode} and i.status in ('vigente', 'cancel_pending')`;
+    where t.code = ${compactCode(input.ticketCode)} and i.status in ('vigente', 'cancel_pending')`;
   if (!invoice) return { outcome: 'expired' };
   if (addMonths(invoice.issued_at, 1).getTime() <= now.getTime()) return { outcome: 'expired' };
   const [counted] = await deps.sql`
@@ -234,5 +254,36 @@ export async function resendInvoice(
     outcome: 'sent',
     files: await invoiceFiles(record),
     remaining: RESEND_LIMIT - Number(counted.resend_count),
+  };
+}
+
+/**
+ * Another chat confirmed the same ticket a moment earlier and its invoice is being stamped: wait for
+ * it to settle, then this chat hears that the ticket is invoiced (with its folio and UUID). When the
+ * other invoice was refused the ticket is free again, so this chat's confirmation is tried once more.
+ */
+async function settledElsewhere(
+  deps: ActorDeps,
+  input: IssueInput,
+  pending: { invoiceId: string; serie: string; folio: string },
+  attempt: number,
+): Promise<IssueActorOutcome> {
+  const until = Date.now() + OTHER_INVOICE_WAIT_MS;
+  let row: { status: string; uuid: string | null } | undefined;
+  for (;;) {
+    [row] =
+      (await deps.sql`select status, uuid from invoices where id = ${pending.invoiceId}`) as unknown as {
+        status: string;
+        uuid: string | null;
+      }[];
+    if (row?.status !== 'pending' || Date.now() >= until) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if ((row === undefined || row.status === 'failed') && attempt < 2)
+    return issueInvoice(deps, input, attempt + 1);
+  return {
+    outcome: 'already_invoiced',
+    serieFolio: `${pending.serie}-${pending.folio}`,
+    uuid: (row?.uuid ?? '').toUpperCase(),
   };
 }

@@ -37,7 +37,8 @@ export interface FlowHooks {
   log?: Logger;
 }
 
-export function invoicingFlow(deps: ActorDeps, hooks: FlowHooks = {}): FlowDefinition {
+export function invoicingFlow(actorDeps: ActorDeps, hooks: FlowHooks = {}): FlowDefinition {
+  const deps: ActorDeps = { ...actorDeps, ...(hooks.log && !actorDeps.log ? { log: hooks.log } : {}) };
   const logged = <I, O>(name: string, run: (input: I) => Promise<O>) =>
     fromPromise<O, I>(async ({ input }) => {
       try {

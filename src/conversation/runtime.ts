@@ -2,40 +2,28 @@
  * The conversation runtime, channel-neutral. Per message: take the chat's lock, load its snapshot,
  * run the flow machine until it waits for the customer again, and in one transaction store the new
  * snapshot and the replies (the outbox); then hand the replies to the channel. A crash after the
- * commit still delivers them (the redelivery sweep). No live actors are kept between messages.
+ * commit still delivers them (the redelivery sweep); a step a crash interrupted runs again, with the
+ * next message or by the periodic job. No live actors are kept between messages.
  */
-import { type AnyActorRef, type AnyStateMachine, createActor } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { Database, Sql } from '../db/database.ts';
 import type { Logger } from '../log.ts';
 import { type ChatLock, createChatLock } from './chat-lock.ts';
+import { ReplyDelivery, type ReplySink } from './delivery.ts';
+import { type FlowDefinition, restoreActor, settle } from './flow-actor.ts';
 import {
   fromStored,
   insertOutbox,
   loadConversation,
   markDelivered,
-  markFailed,
   pendingReplies,
   type StoredReply,
   saveTurn,
 } from './store.ts';
 import type { Channel, InboundMessage, Reply } from './types.ts';
 
-/** Delivers replies to one chat of a channel; throws when the channel could not take them. */
-export type ReplySink = (chatId: string, replies: Reply[]) => Promise<void>;
-
-export interface FlowDefinition {
-  machine: AnyStateMachine;
-  version: number;
-  /** The machine's input for a new conversation. */
-  input(channel: Channel, chatId: string): unknown;
-  /** Turns an inbound message (and the scan of its image, if any) into the machine's event. */
-  toEvent(message: InboundMessage, scan: unknown): { type: string };
-  expireEvent(now: Date): { type: string };
-  /** Said when a stored conversation no longer fits the machine and is restarted. */
-  restartNotice: Reply;
-  /** Validates a stored snapshot (untrusted input); null when it does not fit this machine. */
-  checkSnapshot?: (stored: unknown) => unknown | null;
-}
+export type { ReplySink } from './delivery.ts';
+export type { FlowDefinition } from './flow-actor.ts';
 
 export interface RuntimeOptions {
   db: Database;
@@ -48,81 +36,137 @@ export interface RuntimeOptions {
   now?: () => Date;
 }
 
+/** A conversation stored mid-step and untouched this long was left by a dead process. */
+const STALLED_AFTER_SECONDS = 60;
+
 export class ConversationRuntime {
-  private readonly sinks = new Map<Channel, ReplySink>();
   private readonly lock: ChatLock;
   private readonly sql: Sql;
+  private readonly delivery: ReplyDelivery;
 
   constructor(private readonly options: RuntimeOptions) {
     this.lock = createChatLock(options.db);
     this.sql = options.db.sql;
+    this.delivery = new ReplyDelivery(this.sql, options.log);
   }
 
   /** Registers how replies reach a channel. The web chat registers none: it answers in the HTTP response. */
   registerSink(channel: Channel, sink: ReplySink): void {
-    this.sinks.set(channel, sink);
+    this.delivery.register(channel, sink);
   }
 
-  /** Handles one inbound message; resolves with the replies (already delivered when the channel has a sink). */
+  /**
+   * Handles one inbound message; resolves with the replies (already delivered when the channel has a
+   * sink). The message takes its place in the chat's queue at once, in arrival order: the duplicate
+   * check and the wait for the photo's scan (started right away) happen in that place. A message
+   * whose turn failed is forgotten by the duplicate check, so the channel's retry is handled.
+   */
   async handle(message: InboundMessage): Promise<Reply[]> {
-    if (message.messageId && !(await this.firstSight(message))) return [];
-    const scan =
-      message.image && this.options.scanImage ? await this.options.scanImage(message.image.bytes) : undefined;
-    const event = this.options.flow.toEvent(message, scan);
-    return this.lock.run(`${message.channel}:${message.chatId}`, () =>
-      this.turn(message.channel, message.chatId, event),
-    );
+    const scanning = this.scan(message);
+    return this.lock.run(`${message.channel}:${message.chatId}`, async () => {
+      if (message.messageId && !(await this.firstSight(message))) return [];
+      const event = this.options.flow.toEvent(message, await scanning);
+      try {
+        return await this.turn(message.channel, message.chatId, event);
+      } catch (err) {
+        if (message.messageId) {
+          await this.sql`
+            delete from inbound_messages where channel = ${message.channel} and message_id = ${message.messageId}`;
+        }
+        throw err;
+      }
+    });
   }
 
-  /** Expires conversations whose idle deadline passed (run by a scheduled job); returns how many. */
+  /**
+   * Expires conversations whose idle deadline passed (run by a scheduled job); returns how many. The
+   * goodbye nobody asked for stays in the outbox for channels without a sink (`takePending`). A chat
+   * that fails is logged and skipped, so one bad conversation does not stop the others. The same
+   * job first resumes the steps a dead process left running (`resumeInterrupted`).
+   */
   async expireIdle(): Promise<number> {
+    await this.resumeInterrupted();
     const now = this.now();
     const due = await this.sql`
       select channel, chat_id from conversations where idle_deadline is not null and idle_deadline <= ${now} limit 200`;
+    let expired = 0;
     for (const row of due) {
-      await this.lock.run(`${row.channel}:${row.chat_id}`, async () => {
-        const [still] = await this.sql`
-          select 1 from conversations where channel = ${row.channel} and chat_id = ${row.chat_id}
-          and idle_deadline is not null and idle_deadline <= ${now}`;
-        if (still) await this.turn(row.channel, row.chat_id, this.options.flow.expireEvent(now));
-      });
+      try {
+        await this.lock.run(`${row.channel}:${row.chat_id}`, async () => {
+          const [still] = await this.sql`
+            select 1 from conversations where channel = ${row.channel} and chat_id = ${row.chat_id}
+            and idle_deadline is not null and idle_deadline <= ${now}`;
+          if (!still) return;
+          await this.turn(row.channel, row.chat_id, this.options.flow.expireEvent(now), false);
+          expired++;
+        });
+      } catch (err) {
+        this.options.log.error({ err, channel: row.channel }, 'expiring a conversation failed');
+      }
     }
-    return due.length;
+    return expired;
   }
 
-  /** Delivers replies committed but not delivered (crash after commit, channel outage). */
-  async redeliver(): Promise<number> {
-    let delivered = 0;
-    const pending = await pendingReplies(this.sql);
-    for (const item of pending) {
-      const sink = this.sinks.get(item.channel);
-      if (!sink) continue;
+  /**
+   * Finishes the steps a dead process left running: a conversation stored while one of its actors
+   * worked (stamping, say) and untouched for a while. Each is restored, which runs that step again
+   * (the actors are idempotent), and the outcome goes to the customer without a message from them.
+   * A turn still running holds the chat's lock, and a conversation that changed meanwhile is left
+   * alone, so `olderThanSeconds: 0` is safe too (at start-up); the default spares the periodic job
+   * from waiting on turns that are merely slow. Returns how many were resumed.
+   */
+  async resumeInterrupted(options: { olderThanSeconds?: number } = {}): Promise<number> {
+    const olderThan = options.olderThanSeconds ?? STALLED_AFTER_SECONDS;
+    const stalled = await this.sql`
+      select channel, chat_id, updated_at::text as stamp from conversations
+      where jsonb_typeof(snapshot->'children') = 'object' and snapshot->'children' <> '{}'::jsonb
+        and updated_at <= now() - ${olderThan} * interval '1 second'
+      order by updated_at limit 100`;
+    let resumed = 0;
+    for (const row of stalled) {
       try {
-        await sink(item.chatId, [item.reply]);
-        await markDelivered(this.sql, [item.id]);
-        delivered++;
+        await this.lock.run(`${row.channel}:${row.chat_id}`, async () => {
+          const [same] = await this.sql`
+            select 1 from conversations where channel = ${row.channel} and chat_id = ${row.chat_id}
+            and updated_at::text = ${row.stamp}`;
+          if (!same) return;
+          await this.turn(row.channel, row.chat_id, null, false);
+          resumed++;
+        });
       } catch (err) {
-        await markFailed(this.sql, [item.id], String(err));
+        this.options.log.error({ err, channel: row.channel }, 'resuming an interrupted conversation failed');
       }
+    }
+    return resumed;
+  }
+
+  /**
+   * Delivers replies committed but not delivered (crash after commit, channel outage), chat by chat
+   * under the chat's lock (so never while a turn is still delivering them) and in order: a reply
+   * that fails again holds back the later ones of its chat until the next sweep.
+   */
+  async redeliver(): Promise<number> {
+    const chats = new Map<string, { channel: Channel; chatId: string }>();
+    for (const item of await pendingReplies(this.sql)) {
+      if (this.delivery.hasSink(item.channel)) chats.set(`${item.channel}:${item.chatId}`, item);
+    }
+    let delivered = 0;
+    for (const [key, { channel, chatId }] of chats) {
+      delivered += await this.lock.run(key, () => this.delivery.redeliverChat(channel, chatId));
     }
     return delivered;
   }
 
   /**
    * Sends replies that no inbound message asked for just now (an invoice stamped after a delay):
-   * stored in the outbox first, then delivered; channels without a sink collect them with `takePending`.
+   * stored in the outbox first, then delivered, after any turn of the chat in progress; channels
+   * without a sink collect them with `takePending`.
    */
   async notify(channel: Channel, chatId: string, replies: Reply[]): Promise<void> {
-    const ids = await this.sql.begin((tx) => insertOutbox(tx, channel, chatId, replies));
-    const sink = this.sinks.get(channel);
-    if (!sink) return;
-    try {
-      await sink(chatId, replies);
-      await markDelivered(this.sql, ids);
-    } catch (err) {
-      this.options.log.warn({ err, channel }, 'notification delivery failed; the redelivery job will retry');
-      await markFailed(this.sql, ids, String(err));
-    }
+    await this.lock.run(`${channel}:${chatId}`, async () => {
+      const ids = await this.sql.begin((tx) => insertOutbox(tx, channel, chatId, replies));
+      await this.delivery.deliver(channel, chatId, ids, replies, false);
+    });
   }
 
   /** Undelivered replies of one chat (the web chat polls for them), marked delivered as they are taken. */
@@ -147,6 +191,18 @@ export class ConversationRuntime {
     return this.options.now?.() ?? new Date();
   }
 
+  /** The scan of the message's image; a scanner failure counts as a photo where nothing was found. */
+  private async scan(message: InboundMessage): Promise<unknown> {
+    const { scanImage, log } = this.options;
+    if (!message.image || !scanImage) return undefined;
+    try {
+      return await scanImage(message.image.bytes);
+    } catch (err) {
+      log.warn({ err, channel: message.channel }, 'image scan failed; handled as unreadable');
+      return undefined;
+    }
+  }
+
   private async firstSight(message: InboundMessage): Promise<boolean> {
     const rows = await this.sql`
       insert into inbound_messages (channel, message_id) values (${message.channel}, ${message.messageId!})
@@ -154,17 +210,28 @@ export class ConversationRuntime {
     return rows.length > 0;
   }
 
-  private async turn(channel: Channel, chatId: string, event: { type: string }): Promise<Reply[]> {
+  /**
+   * Runs one event through the chat's conversation (none: just let a restored step finish) and
+   * commits the result. `answered`: the caller hands the replies to the customer itself (an inbound
+   * message's HTTP answer), so on a channel without a sink they count as delivered; otherwise they
+   * wait in the outbox for `takePending`.
+   */
+  private async turn(
+    channel: Channel,
+    chatId: string,
+    event: { type: string } | null,
+    answered = true,
+  ): Promise<Reply[]> {
     const { flow, log } = this.options;
     const stored = await loadConversation(this.sql, channel, chatId);
     const replies: Reply[] = [];
     let actor: AnyActorRef;
     try {
-      actor = this.restore(channel, chatId, stored, replies);
+      actor = restoreActor(flow, channel, chatId, stored, replies);
     } catch (err) {
       log.warn({ err, channel }, 'stored conversation does not fit the flow; restarting it');
       replies.push(flow.restartNotice);
-      actor = this.restore(channel, chatId, null, replies);
+      actor = restoreActor(flow, channel, chatId, null, replies);
     }
     const flushed: Reply[] = [];
     let flushing = Promise.resolve();
@@ -173,73 +240,29 @@ export class ConversationRuntime {
         const batch = replies.slice(flushed.length);
         flushed.push(...batch);
         const persisted = actor.getPersistedSnapshot();
-        flushing = flushing.then(() => this.commitAndDeliver(channel, chatId, persisted, batch, true));
+        flushing = flushing.then(() =>
+          this.commitAndDeliver(channel, chatId, persisted, batch, true, answered),
+        );
       }
     });
     try {
-      actor.send(event);
-      await this.settle(actor);
-    } finally {
+      if (event) actor.send(event);
+      await settle(actor, this.options.settleTimeoutMs ?? 120_000);
+    } catch (err) {
+      // Nothing of this turn may happen after it gave up (the next message restores the busy step).
       sub.unsubscribe();
+      actor.stop();
+      await flushing.catch(() => {});
+      throw err;
     }
+    sub.unsubscribe();
     await flushing;
     const snapshot = actor.getPersistedSnapshot();
     const idle = actor.getSnapshot().hasTag?.('idle') === true || actor.getSnapshot().status !== 'active';
     actor.stop();
     const rest = replies.slice(flushed.length);
-    await this.commitAndDeliver(channel, chatId, snapshot, rest, !idle);
+    await this.commitAndDeliver(channel, chatId, snapshot, rest, !idle, answered);
     return replies;
-  }
-
-  private restore(
-    channel: Channel,
-    chatId: string,
-    stored: { flowVersion: number; snapshot: unknown } | null,
-    replies: Reply[],
-  ): AnyActorRef {
-    const { flow } = this.options;
-    const fits = stored && stored.flowVersion === flow.version;
-    if (stored && !fits) throw new Error(`flow version ${stored.flowVersion} != ${flow.version}`);
-    if (fits && flow.checkSnapshot && flow.checkSnapshot(stored.snapshot) === null) {
-      throw new Error('stored snapshot does not fit the flow');
-    }
-    const actor = createActor(flow.machine, {
-      input: flow.input(channel, chatId),
-      ...(fits ? { snapshot: stored.snapshot as never } : {}),
-    });
-    actor.on('reply', (e: { reply: Reply }) => {
-      replies.push(e.reply);
-    });
-    actor.start();
-    if (actor.getSnapshot().status === 'error') throw new Error('restored snapshot is in error');
-    return actor;
-  }
-
-  /** Resolves when the machine waits for the customer (tag 'awaiting') or stopped. */
-  private settle(actor: AnyActorRef): Promise<void> {
-    const timeoutMs = this.options.settleTimeoutMs ?? 120_000;
-    return new Promise((resolve, reject) => {
-      const done = (s: { status: string; hasTag?: (t: string) => boolean }) =>
-        s.status !== 'active' || s.hasTag?.('awaiting') === true;
-      if (done(actor.getSnapshot())) return resolve();
-      const timer = setTimeout(() => {
-        sub.unsubscribe();
-        reject(new Error('conversation did not settle in time'));
-      }, timeoutMs);
-      const sub = actor.subscribe({
-        next: (s) => {
-          if (done(s)) {
-            clearTimeout(timer);
-            sub.unsubscribe();
-            resolve();
-          }
-        },
-        error: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      });
-    });
   }
 
   private async commitAndDeliver(
@@ -248,6 +271,7 @@ export class ConversationRuntime {
     snapshot: unknown,
     replies: Reply[],
     active: boolean,
+    answered: boolean,
   ): Promise<void> {
     const idleDeadline = active
       ? new Date(this.now().getTime() + (this.options.idleMinutes ?? 30) * 60_000)
@@ -262,17 +286,6 @@ export class ConversationRuntime {
         replies,
       }),
     );
-    const sink = this.sinks.get(channel);
-    if (!sink) {
-      await markDelivered(this.sql, ids);
-      return;
-    }
-    try {
-      await sink(chatId, replies);
-      await markDelivered(this.sql, ids);
-    } catch (err) {
-      this.options.log.warn({ err, channel }, 'reply delivery failed; the redelivery job will retry');
-      await markFailed(this.sql, ids, String(err));
-    }
+    await this.delivery.deliver(channel, chatId, ids, replies, answered);
   }
 }

@@ -123,11 +123,20 @@ export interface PendingReply {
   attempts: number;
 }
 
-/** Undelivered replies, oldest first (for the redelivery job after a crash or a channel outage). */
-export async function pendingReplies(sql: Queryable, limit = 100, maxAttempts = 20): Promise<PendingReply[]> {
+/**
+ * Undelivered replies, oldest first (for the redelivery job after a crash or a channel outage), of
+ * every chat or of one.
+ */
+export async function pendingReplies(
+  sql: Queryable,
+  options: { limit?: number; maxAttempts?: number; chat?: { channel: Channel; chatId: string } } = {},
+): Promise<PendingReply[]> {
+  const { limit = 100, maxAttempts = 20, chat } = options;
   const rows = await sql`
     select id, channel, chat_id, payload, attempts from outbox
-    where delivered_at is null and attempts < ${maxAttempts} order by id limit ${limit}`;
+    where delivered_at is null and attempts < ${maxAttempts}
+      ${chat ? sql`and channel = ${chat.channel} and chat_id = ${chat.chatId}` : sql``}
+    order by id limit ${limit}`;
   return rows.map((r) => ({
     id: String(r.id),
     channel: r.channel,

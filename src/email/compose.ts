@@ -9,6 +9,8 @@ export interface InvoiceMail {
   from: string;
   replyTo?: string;
   subject: string;
+  /** One per invoice, so a mail repeated after a crash is recognisably the same message. */
+  messageId: string;
   text: string;
   html: string;
   attachments: Array<{ filename: string; content: Buffer; contentType: string }>;
@@ -64,6 +66,7 @@ ${note ? `<p style="color:#b91c1c"><b>${escapeHtml(note)}</b></p>` : ''}
     from: input.from,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     subject: `Tu factura ${input.serieFolio} de ${shop}`,
+    messageId: `<factura-${input.uuid.toLowerCase()}@autofactura.local>`,
     text,
     html,
     attachments: input.files.map((f) => ({

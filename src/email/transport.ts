@@ -71,3 +71,12 @@ export function createMailSender(options: {
     },
   };
 }
+
+/** One line for the operator at start: where invoice e-mails go for companies without their own SMTP. */
+export function mailDeliveryNote(options: { dataDir: string; defaultSmtpUrl?: string | undefined }): string {
+  if (options.defaultSmtpUrl) {
+    const host = URL.canParse(options.defaultSmtpUrl) ? new URL(options.defaultSmtpUrl).host : 'SMTP_URL';
+    return `E-mail: invoices are sent through ${host} (SMTP_URL) unless a company sets its own SMTP.`;
+  }
+  return `E-mail: no SMTP_URL set, so invoice e-mails of companies without their own SMTP are written as .eml files in ${path.join(options.dataDir, 'outbox')}.`;
+}

@@ -9,7 +9,7 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const INVOICE_CHANNELS = ['whatsapp', 'telegram', 'web', 'api'] as const;
 export type InvoiceChannel = (typeof INVOICE_CHANNELS)[number];
 
-export interface InvoiceRecord {
+export interface InvoiceSummary {
   id: string;
   companyId: string;
   uuid: string | null;
@@ -36,7 +36,7 @@ export interface InvoiceRecord {
   hasXml: boolean;
 }
 
-function toRecord(row: Record<string, unknown>): InvoiceRecord {
+function toRecord(row: Record<string, unknown>): InvoiceSummary {
   return {
     id: String(row.id),
     companyId: String(row.company_id),
@@ -90,7 +90,7 @@ export async function listInvoices(
   companyId: string,
   filters: InvoiceFilters,
   page: { limit: number; beforeId?: string },
-): Promise<InvoiceRecord[]> {
+): Promise<InvoiceSummary[]> {
   const rows = await sql`
     select i.*, t.code as ticket_code, (i.xml is not null) as has_xml
     from invoices i join tickets t on t.id = i.ticket_id
@@ -111,7 +111,7 @@ export async function findInvoiceByUuid(
   sql: Queryable,
   companyId: string,
   uuid: string,
-): Promise<InvoiceRecord | null> {
+): Promise<InvoiceSummary | null> {
   const [row] = await sql`
     select i.*, t.code as ticket_code, (i.xml is not null) as has_xml
     from invoices i join tickets t on t.id = i.ticket_id

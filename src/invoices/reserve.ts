@@ -24,8 +24,10 @@ export type Reservation =
       serie: string;
       folio: string;
       status: string;
+      /** The invoice was asked for from this very chat (a confirmation repeated after a crash). */
+      sameChat: boolean;
     }
-  | { kind: 'in_progress'; invoiceId: string }
+  | { kind: 'in_progress'; invoiceId: string; serie: string; folio: string; sameChat: boolean }
   | { kind: 'unknown' }
   | { kind: 'cancelled' }
   | { kind: 'expired'; deadline: Date }
@@ -43,7 +45,8 @@ export async function takeFolio(tx: TransactionSql, companyId: string, serie: st
 
 /**
  * Reserves the ticket for this receptor. A `failed` invoice (the PAC refused its data) is reused with
- * the new receptor and keeps its folio; a `pending` one is in progress elsewhere.
+ * the new receptor and keeps its folio, issued anew (a new CFDI Fecha, a new 24-hour stamping
+ * window); a `pending` one is in progress, from this chat or another.
  */
 export async function reserveInvoice(
   tx: TransactionSql,
@@ -60,18 +63,19 @@ export async function reserveInvoice(
     from tickets t join company_settings s on s.company_id = t.company_id
     where t.code = ${req.ticketCode} for update of t`;
   if (!ticket) return { kind: 'unknown' };
-  const [existing] =
-    await tx`select id, uuid, serie, folio, status, chat_id from invoices where ticket_id = ${ticket.id}`;
+  const [existing] = await tx`
+    select id, uuid, serie, folio, status, channel, chat_id from invoices where ticket_id = ${ticket.id}`;
   if (existing && existing.status !== 'failed') {
-    if (existing.status === 'pending') return { kind: 'in_progress', invoiceId: String(existing.id) };
-    return {
-      kind: 'already_invoiced',
+    const sameChat =
+      req.chatId !== null && existing.channel === req.channel && existing.chat_id === req.chatId;
+    const ref = {
       invoiceId: String(existing.id),
-      uuid: existing.uuid,
       serie: existing.serie,
       folio: String(existing.folio),
-      status: existing.status,
+      sameChat,
     };
+    if (existing.status === 'pending') return { kind: 'in_progress', ...ref };
+    return { kind: 'already_invoiced', ...ref, uuid: existing.uuid, status: existing.status };
   }
   if (ticket.status === 'cancelled') return { kind: 'cancelled' };
   if (!ticket.self_invoicing_enabled) return { kind: 'disabled' };
@@ -86,7 +90,7 @@ export async function reserveInvoice(
     await tx`
       update invoices set status = 'pending', receptor = ${receptorJson}, customer_id = ${customerId},
         channel = ${req.channel}, chat_id = ${req.chatId}, xml = null, pac_error_code = null, pac_error_message = null,
-        chat_notified_at = null,
+        chat_notified_at = null, pac_attempts = 0, issued_at = ${req.now},
         email_to = ${req.receptor.email}, email_status = ${req.receptor.email ? 'pending' : 'none'}, updated_at = now()
       where id = ${existing.id}`;
     return {

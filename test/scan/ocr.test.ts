@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TicketScanner } from '../../src/scan/scanner.ts';
+import { type Condition, type ConditionTally, formatTallies, makeCorpus, sum, tally } from './corpus.ts';
+
+// The OCR path on photos of tickets WITHOUT a QR: one photo per condition, ten in all (OCR is slow).
+// Measured: 10 of 10 here; on the benchmark's corpus (bench/scan.ts, 2 photos x 13 mild conditions)
+// 24 of 26 codes (the misses: strong perspective), dates and totals 26 of 26, no wrong code. The
+// thresholds below leave room for tesseract's variability on other machines.
+const CONDITIONS: Condition[] = [
+  'clean',
+  'tilt',
+  'rot90',
+  'rot180',
+  'exif',
+  'blur',
+  'noise',
+  'dark',
+  'shadow',
+  'jpeg',
+];
+
+describe('OCR path on generated photos without QR', () => {
+  // A generous budget: this measures what OCR can read, not how fast (that is the benchmark's job).
+  const scanner = new TicketScanner({ ocrWorkers: 1, timeBudgetMs: 120_000 });
+  let result: Omit<ConditionTally, 'condition'>;
+
+  beforeAll(async () => {
+    const samples = await makeCorpus(CONDITIONS, 1, false);
+    const tallies = await tally((bytes) => scanner.scan(bytes), samples);
+    result = sum(tallies.values());
+    console.log(`OCR path, ${samples.length} photos\n${formatTallies(tallies.values())}`);
+  }, 600_000);
+
+  afterAll(() => scanner.close());
+
+  it('reads the code from at least 7 of 10 photos, via OCR', () => {
+    expect(result.samples).toBe(CONDITIONS.length);
+    expect(result.found).toBeGreaterThanOrEqual(7);
+    expect(result.viaOcr).toBeGreaterThanOrEqual(result.found);
+  });
+
+  it('never reports a wrong code with high confidence, and rarely a wrong code at all', () => {
+    expect(result.confidentWrong).toBe(0);
+    expect(result.wrong).toBeLessThanOrEqual(1);
+  });
+
+  it('reads the date and the total from at least 8 of 10 photos', () => {
+    expect(result.dates).toBeGreaterThanOrEqual(8);
+    expect(result.totals).toBeGreaterThanOrEqual(8);
+  });
+});
