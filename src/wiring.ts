@@ -195,9 +195,6 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
       await boss.start();
       await jobs.start();
       await scheduleMaintenance(boss, runtime, sql);
-      // Invoices left pending by a crash or an outage get their stamping job again (deduplicated per invoice).
-      const pending = await sql`select id from invoices where status = 'pending'`;
-      for (const row of pending) await jobs.enqueueStamp(String(row.id));
       for (const channel of channels) await channel.start();
       // Conversations a crash left in a busy step finish it now, not when the customer writes again.
       void runtime

@@ -6,10 +6,13 @@
 import type { InvoiceDraft, TicketItem } from '../invoicing/types.ts';
 import type { ReceptorInput } from './reserve.ts';
 
-/** "YYYY-MM-DDTHH:mm:ss" of an instant in a time zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** "YYYY-MM-DDTHH:mm:ss" of an instant in a time zone (one formatter per zone, reused). */
 export function localDateTime(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -18,10 +21,10 @@ export function localDateTime(instant: Date, timeZone: string): string {
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
+    });
+    formats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
