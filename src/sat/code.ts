@@ -61,7 +61,12 @@ export class TicketCode {
   static findIn(text: string): TicketCode | null {
     const direct = TicketCode.parse(text);
     if (direct) return direct;
-    const candidates = text.match(/[0-9A-Za-z]{4}[\s\-_.]?[0-9A-Za-z]{4}[\s\-_.]?[0-9A-Za-z]{4}/gu) ?? [];
+    // Whole words only: inside "ticket A0QF-0KMH-N4VV" the run "cket A0QF 0KMH" must not count,
+    // since one such run in 32 carries a valid check symbol by chance.
+    const candidates =
+      text.match(
+        /(?<![0-9A-Za-z])[0-9A-Za-z]{4}[\s\-_.]?[0-9A-Za-z]{4}[\s\-_.]?[0-9A-Za-z]{4}(?![0-9A-Za-z])/gu,
+      ) ?? [];
     for (const candidate of candidates) {
       const code = TicketCode.parse(candidate);
       if (code) return code;

@@ -34,14 +34,18 @@ describe('TicketCode', () => {
     }
   });
 
-  it('finds a code inside URLs and sentences', () => {
-    const code = TicketCode.generate();
-    expect(TicketCode.findIn(`https://factura.example.mx/t/${code.compact}`)?.compact).toBe(code.compact);
-    expect(TicketCode.findIn(`https://t.me/MiBot?start=${code.compact}`)?.compact).toBe(code.compact);
-    expect(TicketCode.findIn(`Hola, quiero facturar mi ticket ${code.toString()} por favor`)?.compact).toBe(
-      code.compact,
-    );
-    expect(TicketCode.findIn(`/start ${code.compact}`)?.compact).toBe(code.compact);
+  it('finds a code inside URLs and sentences, never a run straddling a neighbouring word', () => {
+    for (let n = 0; n < 300; n++) expectFound(TicketCode.generate());
     expect(TicketCode.findIn('hola buenas tardes')).toBeNull();
   });
 });
+
+function expectFound(code: TicketCode): void {
+  expect(TicketCode.findIn(`https://factura.example.mx/t/${code.compact}`)?.compact).toBe(code.compact);
+  expect(TicketCode.findIn(`https://t.me/MiBot?start=${code.compact}`)?.compact).toBe(code.compact);
+  expect(TicketCode.findIn(`Hola, quiero facturar mi ticket ${code.toString()} por favor`)?.compact).toBe(
+    code.compact,
+  );
+  expect(TicketCode.findIn(`/start ${code.compact}`)?.compact).toBe(code.compact);
+  expect(TicketCode.findIn(`ticket ${code.toString().replace(/-/gu, ' ')}`)?.compact).toBe(code.compact);
+}
