@@ -90,6 +90,14 @@ describe('ticket codes', () => {
     expect(typedCodeOf(text(t))).toBe(CODES.main);
   });
 
+  it('finds any code after a word such as "ticket", whatever letters end that word', () => {
+    for (let n = 0; n < 300; n++) {
+      const code = TicketCode.generate().toString();
+      expect(typedCodeOf(text(`Quiero facturar mi ticket ${code} por favor`))).toBe(code);
+      expect(typedCodeOf(text(`folio ${code.replace(/-/gu, ' ')}`))).toBe(code);
+    }
+  });
+
   it.each([['7KQ2-M9XD-4HPA'], ['hola'], [''], ['x'.repeat(600)]])('%j holds none', (t) => {
     expect(typedCodeOf(text(t))).toBeNull();
   });
@@ -105,7 +113,7 @@ describe('ticket codes', () => {
     ['ayer de compra'],
     ['esto ayer de tardes'],
     ['lo gracias código me el'],
-    ['gracias favor hola esto ayer mi'],
+    ['ayer esto hoy favor tardes'],
   ])('%j is a sentence, not a code (though TicketCode.findIn finds one)', (t) => {
     expect(TicketCode.findIn(t)).not.toBeNull();
     expect(typedCodeOf(text(t))).toBeNull();
