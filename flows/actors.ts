@@ -25,6 +25,8 @@ export type ValidateTicketOutput =
   | { outcome: 'mismatch' }
   | { outcome: 'cancelled' }
   | { outcome: 'invoiced'; serieFolio: string; uuid: string; canResend: boolean }
+  /** An invoice for this ticket was requested and is still being stamped (no UUID yet). */
+  | { outcome: 'in_progress'; serieFolio: string }
   | { outcome: 'expired'; deadline: string }
   | { outcome: 'disabled' }
   | { outcome: 'cooldown'; retryAfterMinutes: number };

@@ -348,6 +348,10 @@ export function validation(output: ValidateTicketOutput, mode: InvoicingContext[
         : {
             text: `Ese ticket ya está facturado (folio *${output.serieFolio}*, UUID ${output.uuid}) y ya no puedo reenviarlo por aquí. Pide una copia en la tienda.`,
           };
+    case 'in_progress':
+      return {
+        text: `La factura de ese ticket (folio *${output.serieFolio}*) ya se está timbrando. Llegará al chat y al correo desde donde se pidió en cuanto el SAT la entregue; si no aparece en unos minutos, escribe el código otra vez.`,
+      };
     case 'expired':
       return {
         text: `El plazo para facturar ese ticket terminó el ${longDate(output.deadline)}. Para cualquier duda, acude a la tienda.`,

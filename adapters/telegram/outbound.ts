@@ -1,6 +1,6 @@
 /**
  * Neutral -> Telegram: each `Reply` becomes text messages (split at Telegram's 4096-character
- * limit), its choices an inline keyboard on the last part (callback_data = choice id), and its
+ * limit, *bold* sent as HTML), its choices an inline keyboard on the last part (callback_data = choice id), and its
  * files documents with their names.
  */
 import { type Api, InputFile } from 'grammy';
@@ -30,6 +30,16 @@ export function splitText(text: string, max = MAX_MESSAGE_LENGTH): string[] {
   return parts;
 }
 
+/**
+ * Our copy marks bold as WhatsApp does (`*folio*`); Telegram shows that literally unless asked to
+ * parse it. Markdown would choke on a customer's name with `_` or `*`, so we send HTML: escape
+ * everything, then turn each `*text*` on one line into `<b>text</b>`.
+ */
+export function toTelegramHtml(text: string): string {
+  const escaped = text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+  return escaped.replace(/\*([^*\n\s](?:[^*\n]*[^*\n\s])?)\*/gu, '<b>$1</b>');
+}
+
 /** One button per row; options whose id does not fit callback_data are left out (and logged). */
 export function inlineKeyboard(choices: Choice[], log?: Logger): InlineKeyboardMarkup | undefined {
   const rows = choices
@@ -50,7 +60,10 @@ export async function sendReplies(api: Api, chatId: string, replies: Reply[], lo
     const parts = text.trim() === '' ? [] : splitText(text);
     for (const [i, part] of parts.entries()) {
       const last = i === parts.length - 1;
-      await api.sendMessage(chatId, part, last && keyboard ? { reply_markup: keyboard } : {});
+      await api.sendMessage(chatId, toTelegramHtml(part), {
+        parse_mode: 'HTML',
+        ...(last && keyboard ? { reply_markup: keyboard } : {}),
+      });
     }
     for (const file of reply.files ?? []) {
       await api.sendDocument(chatId, new InputFile(file.bytes, file.name));

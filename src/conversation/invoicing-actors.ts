@@ -36,6 +36,8 @@ export type ValidateOutcome =
   | { outcome: 'mismatch' }
   | { outcome: 'cancelled' }
   | { outcome: 'invoiced'; serieFolio: string; uuid: string; canResend: boolean }
+  /** An invoice for this ticket was requested and is still being stamped (no UUID yet). */
+  | { outcome: 'in_progress'; serieFolio: string }
   | { outcome: 'expired'; deadline: string }
   | { outcome: 'disabled' }
   | { outcome: 'cooldown'; retryAfterMinutes: number };
@@ -96,6 +98,9 @@ export async function validateTicket(
   if (ticket.status === 'cancelled') return { outcome: 'cancelled' };
   const [invoice] = await sql`
     select uuid, serie, folio, status, resend_count, issued_at from invoices where ticket_id = ${ticket.id} and status <> 'failed'`;
+  if (invoice?.status === 'pending') {
+    return { outcome: 'in_progress', serieFolio: `${invoice.serie}-${invoice.folio}` };
+  }
   if (invoice) {
     const withinMonth = addMonths(invoice.issued_at, 1).getTime() > now.getTime();
     return {

@@ -72,6 +72,14 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
       expect(textOf(replies)).toContain(DELAY_NOTICE);
       expect(filesOf(replies)).toEqual([]);
     }
+    // Another chat with the same ticket hears that its invoice is on its way, not "facturado".
+    const other = chat(app, 'web', 'outage-other');
+    await other.say({ text: chats[0]!.ticket.code });
+    await other.say({ text: chats[0]!.ticket.date });
+    const [folio] = await app.db.sql`select serie, folio from invoices where chat_id = ${chats[0]!.chatId}`;
+    const heard = textOf(await other.say({ text: chats[0]!.ticket.total }));
+    expect(heard).toContain(`(folio *${folio!.serie}-${folio!.folio}*) ya se está timbrando`);
+    expect(heard).not.toContain('UUID');
     // The jobs keep trying during the outage, with back-off: at least two more attempts each.
     await eventually('stamping retries during the outage', async () => stampCalls() >= chats.length * 3);
     const pending = await app.db.sql`select id, pac_error_code from invoices where status = 'pending'`;
@@ -125,7 +133,7 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
     expect(moved('autofactura_pac_errors_total', { code: 'CO1000' })).toBeGreaterThan(0);
     expect(moved('autofactura_stamp_seconds_count')).toBeGreaterThanOrEqual(chats.length);
     expect(moved('autofactura_invoices_issued_total')).toBeGreaterThanOrEqual(chats.length);
-    expect(moved('autofactura_messages_in_total', { channel: 'web' })).toBe(chats.length * 10);
+    expect(moved('autofactura_messages_in_total', { channel: 'web' })).toBe(chats.length * 10 + 3);
     expect(moved('autofactura_messages_out_total', { channel: 'web' })).toBeGreaterThan(chats.length * 10);
     expect(moved('autofactura_conversation_outcomes_total', { outcome: 'issue_queued' })).toBe(chats.length);
     expect(after).toMatch(/^autofactura_queue_depth\{queue="stamp-invoice"\} \d+/mu);

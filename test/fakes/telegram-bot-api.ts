@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Message, Update } from 'grammy/types';
+import type { Message, MessageEntity, Update } from 'grammy/types';
 
 export interface UploadedFile {
   field: string;
@@ -33,7 +33,16 @@ export interface Button {
 
 /** Something the bot put in a chat. */
 export type BotOutput =
-  | { kind: 'text'; chatId: string; messageId: number; text: string; buttons: Button[] }
+  | {
+      kind: 'text';
+      chatId: string;
+      messageId: number;
+      /** As Telegram shows it: HTML tags parsed away. */
+      text: string;
+      buttons: Button[];
+      /** The bold spans' text (parse_mode HTML `<b>`/`<strong>`). */
+      bold?: string[];
+    }
   | { kind: 'document'; chatId: string; messageId: number; fileName: string; bytes: Buffer };
 
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 };
@@ -219,8 +228,25 @@ export class FakeBotApi {
       case 'deleteWebhook':
         this.webhook = null;
         return ok(true);
-      case 'sendMessage':
+      case 'sendMessage': {
+        if (params['parse_mode'] === 'HTML') {
+          const parsed = parseTelegramHtml(String(params['text']));
+          if ('error' in parsed)
+            return this.json(res, 400, {
+              ok: false,
+              error_code: 400,
+              description: `Bad Request: can't parse entities: ${parsed.error}`,
+            });
+          return ok(this.record({ ...params, text: parsed.text }, 'text', [], parsed.entities));
+        }
+        if (params['parse_mode'] !== undefined)
+          return this.json(res, 400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: unsupported parse_mode',
+          });
         return ok(this.record(params, 'text'));
+      }
       case 'sendDocument':
         return ok(this.record(params, 'document', files));
       case 'sendChatAction':
@@ -252,6 +278,7 @@ export class FakeBotApi {
     params: Record<string, unknown>,
     kind: 'text' | 'document',
     files: UploadedFile[] = [],
+    entities: MessageEntity[] = [],
   ): Message {
     const chatId = String(params['chat_id']);
     const messageId = this.nextMessageId++;
@@ -266,8 +293,16 @@ export class FakeBotApi {
         .flat()
         .map((b) => ({ text: b.text, data: b.callback_data ?? '' }));
       const text = String(params['text']);
-      this.outputs.push({ kind: 'text', chatId, messageId, text, buttons });
-      return { message_id: messageId, chat, from, date, text } as Message;
+      const bold = entities.map((e) => text.slice(e.offset, e.offset + e.length));
+      this.outputs.push({ kind: 'text', chatId, messageId, text, buttons, bold });
+      return {
+        message_id: messageId,
+        chat,
+        from,
+        date,
+        text,
+        ...(entities.length ? { entities } : {}),
+      } as Message;
     }
     const ref = String(params['document']);
     const file = files.find((f) => ref === `attach://${f.field}`) ?? files[0];
@@ -482,4 +517,72 @@ export class FakeTelegramChat {
     await this.api.whenHandled(id);
     return this.api.outputs.slice(before).filter((o) => o.chatId === String(this.chatId));
   }
+}
+
+const HTML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
+
+/**
+ * Telegram's "HTML style" (core.telegram.org/bots/api#html-style), the subset we need: <b>/<strong>,
+ * <i>/<em>, <code>; the four named entities and numeric ones. Anything else is refused, as Telegram
+ * does ("Unsupported start tag", "Unmatched end tag", "Can't find end tag"). Offsets are in UTF-16
+ * units, like Telegram's.
+ */
+export function parseTelegramHtml(
+  html: string,
+): { text: string; entities: MessageEntity[] } | { error: string } {
+  const types: Record<string, 'bold' | 'italic' | 'code'> = {
+    b: 'bold',
+    strong: 'bold',
+    i: 'italic',
+    em: 'italic',
+    code: 'code',
+  };
+  let text = '';
+  const entities: MessageEntity[] = [];
+  const open: Array<{ tag: string; offset: number }> = [];
+  let i = 0;
+  while (i < html.length) {
+    const ch = html[i]!;
+    if (ch === '<') {
+      const end = html.indexOf('>', i);
+      if (end < 0) return { error: `Unclosed start tag at byte offset ${i}` };
+      const raw = html
+        .slice(i + 1, end)
+        .trim()
+        .toLowerCase();
+      const closing = raw.startsWith('/');
+      const tag = closing ? raw.slice(1) : raw;
+      if (!(tag in types)) return { error: `Unsupported start tag "${tag}" at byte offset ${i}` };
+      if (closing) {
+        const top = open.pop();
+        if (!top || top.tag !== tag)
+          return {
+            error: `Unmatched end tag at byte offset ${i}, expected "</${top?.tag ?? ''}>", found "</${tag}>"`,
+          };
+        if (text.length > top.offset)
+          entities.push({
+            type: types[tag]!,
+            offset: top.offset,
+            length: text.length - top.offset,
+          } as MessageEntity);
+      } else open.push({ tag, offset: text.length });
+      i = end + 1;
+    } else if (ch === '&') {
+      const end = html.indexOf(';', i);
+      const name = end > i ? html.slice(i + 1, end) : '';
+      const value = name.startsWith('#')
+        ? String.fromCodePoint(Number(`0${name.slice(1)}`))
+        : HTML_ENTITIES[name];
+      if (value === undefined || end < 0) return { error: `Unsupported entity at byte offset ${i}` };
+      text += value;
+      i = end + 1;
+    } else {
+      text += ch;
+      i++;
+    }
+  }
+  if (open.length > 0)
+    return { error: `Can't find end tag corresponding to start tag "${open.at(-1)!.tag}"` };
+  entities.sort((a, b) => a.offset - b.offset);
+  return { text, entities };
 }

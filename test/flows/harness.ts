@@ -50,6 +50,7 @@ export const TOTALS = {
   disabled: '7.00',
   cooldown: '8.00',
   throws: '9.00',
+  inProgress: '10.00',
 } as const;
 
 export const RFCS = {
@@ -100,6 +101,8 @@ export function validateFake(input: ValidateTicketInput): ValidateTicketOutput {
       return { outcome: 'disabled' };
     case TOTALS.cooldown:
       return { outcome: 'cooldown', retryAfterMinutes: 42 };
+    case TOTALS.inProgress:
+      return { outcome: 'in_progress', serieFolio: 'A-79' };
     case TOTALS.throws:
       throw new Error('database down');
     default:

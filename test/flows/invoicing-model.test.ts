@@ -157,6 +157,7 @@ const RESULTS: Record<string, AnyEvent[]> = {
     done('validateTicket', { outcome: 'invoiced', serieFolio: 'A-1', uuid: 'U-1', canResend: false }),
     done('validateTicket', { outcome: 'expired', deadline: '2026-11-30' }),
     done('validateTicket', { outcome: 'cooldown', retryAfterMinutes: 5 }),
+    done('validateTicket', { outcome: 'in_progress', serieFolio: 'A-1' }),
     error('validateTicket'),
   ],
   recalling: [

@@ -24,6 +24,7 @@ describe('validateTicket outcomes', () => {
       /ya está facturado: folio \*A-77\*, UUID UUID-77/u,
     ],
     ['invoiced (no re-send)', TOTALS.invoicedNoResend, 'askCode', /ya no puedo reenviarlo/u],
+    ['in progress', TOTALS.inProgress, 'askCode', /folio \*A-79\*\) ya se está timbrando/u],
     ['a failing actor', TOTALS.throws, 'askTotal', /tuvimos un problema/u],
   ])('words %s and asks what comes next', async (_name, total, state, message) => {
     const chat = await atTotal();

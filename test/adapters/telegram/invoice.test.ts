@@ -72,6 +72,10 @@ describe(`Telegram: a whole invoice conversation (${DB_MODE})`, () => {
     expect(xml).toContain(`Rfc="${r.rfc}"`);
     expect(xml.toLowerCase()).toContain(`uuid="${String(invoice!.uuid).toLowerCase()}"`);
     expect(texts(issued).join('\n')).toContain(`${invoice!.serie}-${invoice!.folio}`);
+    // The folio is shown bold (parse_mode HTML), never with the copy's literal asterisks.
+    const told = issued.flatMap((o) => (o.kind === 'text' ? (o.bold ?? []) : []));
+    expect(told).toContain(`${invoice!.serie}-${invoice!.folio}`);
+    expect([...found, ...texts(summary), ...texts(issued)].join('\n')).not.toContain('*');
 
     // Every tap answered its callback query and took the keyboard away from the tapped message.
     const chatCalls = (method: string) =>

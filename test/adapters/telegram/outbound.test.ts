@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inlineKeyboard, splitText } from '../../../adapters/telegram/outbound.ts';
+import { inlineKeyboard, splitText, toTelegramHtml } from '../../../adapters/telegram/outbound.ts';
+import { parseTelegramHtml } from '../../fakes/telegram-bot-api.ts';
 
 describe('splitText', () => {
   it('keeps short text whole', () => {
@@ -39,5 +40,31 @@ describe('inlineKeyboard', () => {
   it('leaves out options whose id is longer than 64 bytes', () => {
     expect(inlineKeyboard([{ id: 'ñ'.repeat(33), label: 'Demasiado' }])).toBeUndefined();
     expect(inlineKeyboard([{ id: 'ñ'.repeat(32), label: 'Cabe' }])?.inline_keyboard).toHaveLength(1);
+  });
+});
+
+describe('toTelegramHtml', () => {
+  it('turns *bold* into <b> and escapes whatever a customer typed', () => {
+    expect(toTelegramHtml('Folio: *A-12*\nUUID: x')).toBe('Folio: <b>A-12</b>\nUUID: x');
+    expect(toTelegramHtml('Nombre: *DIEGO & <HIJOS> "S.A."*')).toBe(
+      'Nombre: <b>DIEGO &amp; &lt;HIJOS&gt; "S.A."</b>',
+    );
+  });
+
+  it('leaves lone or spaced asterisks, and asterisks across lines, as they are', () => {
+    expect(toTelegramHtml('5 * 3 = 15')).toBe('5 * 3 = 15');
+    expect(toTelegramHtml('*uno\ndos*')).toBe('*uno\ndos*');
+    expect(toTelegramHtml('a_b*c')).toBe('a_b*c');
+  });
+
+  it('always gives HTML that Telegram parses back to the same words', () => {
+    const samples = ['*Tacos* <El> & "Güero"', '**', '* *', '*a* *b* c*', 'ñ_*x_y*_', '&amp; *&lt;*'];
+    for (const sample of samples) {
+      const parsed = parseTelegramHtml(toTelegramHtml(sample));
+      if ('error' in parsed) throw new Error(`${sample}: ${parsed.error}`);
+      const shown = parsed.text;
+      // Only the bold markers disappear.
+      expect(shown.replace(/\*/gu, '')).toBe(sample.replace(/\*/gu, ''));
+    }
   });
 });
