@@ -54,6 +54,12 @@ const schema = z.object({
       'expected the phone number in international format, digits only, e.g. 5215512345678',
     )
     .optional(),
+  OPERATOR_KEY: z
+    .string()
+    .trim()
+    .min(24, 'expected at least 24 characters, e.g. from `openssl rand -hex 24`')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   OCR_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
 });
 
@@ -70,6 +76,8 @@ export interface Config {
   demo: 'auto' | 'on' | 'off';
   smtpUrl: string | undefined;
   telegram: { token: string | undefined; webhookUrl: string | undefined; apiRoot: string | undefined };
+  /** Installation-wide secret for the operator's pages (/admin/whatsapp); see .env.example. */
+  operatorKey: string | undefined;
   whatsapp: { enabled: boolean; pairingNumber: string | undefined };
   ocrWorkers: number;
 }
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookUrl: e.TELEGRAM_WEBHOOK_URL,
       apiRoot: e.TELEGRAM_API_ROOT,
     },
+    operatorKey: e.OPERATOR_KEY,
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     ocrWorkers: e.OCR_WORKERS,
   };

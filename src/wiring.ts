@@ -161,6 +161,7 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
         log: log.child({ channel: 'whatsapp' }),
         db: ctx.db,
         ...(config.whatsapp.pairingNumber ? { pairingNumber: config.whatsapp.pairingNumber } : {}),
+        ...(config.operatorKey ? { operatorKey: config.operatorKey } : {}),
       }),
     );
   }

@@ -12,6 +12,8 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.operatorKey).toBeUndefined();
+    expect(loadConfig({ OPERATOR_KEY: '' }).operatorKey).toBeUndefined();
   });
 
   it.each([
@@ -21,6 +23,7 @@ describe('configuration', () => {
     [{ MASTER_KEY: 'short' }, /MASTER_KEY: expected 64 hexadecimal characters/u],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/u],
     [{ WHATSAPP_PAIRING_NUMBER: '+52 55' }, /WHATSAPP_PAIRING_NUMBER/u],
+    [{ OPERATOR_KEY: 'secreto' }, /OPERATOR_KEY: expected at least 24 characters/u],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

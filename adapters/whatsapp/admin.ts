@@ -1,9 +1,13 @@
 /**
  * The operator's pairing page, `/admin/whatsapp`: the current QR as an SVG (or the pairing code,
- * or "Conectado"). Admin API keys only, as `Authorization: Bearer <key>` or as the password of
- * HTTP Basic auth, so a browser can open it (it asks for the key and resends it on refresh).
+ * or "Conectado"). One WhatsApp number serves every company of the installation, so the page is
+ * the operator's: it opens with OPERATOR_KEY when that is set, and otherwise with a company's admin
+ * API key only while the installation has a single company (a shop running its own copy, the demo).
+ * The key goes as `Authorization: Bearer <key>` or as the password of HTTP Basic auth, so a browser
+ * can open it (it asks for the key and resends it on refresh).
  * `?format=json` (or `Accept: application/json`) answers the status as JSON.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import QRCode from 'qrcode';
 import { authenticateApiKey } from '../../src/companies/keys.ts';
@@ -38,13 +42,32 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-export function createWhatsAppAdminRouter(options: { sql: Sql; status: () => WhatsAppStatus }): Router {
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export function createWhatsAppAdminRouter(options: {
+  sql: Sql;
+  status: () => WhatsAppStatus;
+  operatorKey?: string;
+}): Router {
   const router = express.Router();
+  const operator = options.operatorKey ? digest(options.operatorKey) : null;
   router.get('/', async (req, res) => {
     const key = presentedKey(req);
-    const principal = key ? await authenticateApiKey(options.sql, key) : null;
-    if (!principal) return refuse(res, 401, 'Missing or invalid API key');
-    if (principal.role !== 'admin') return refuse(res, 403, 'Only admin keys may see the WhatsApp pairing');
+    if (!key) return refuse(res, 401, 'Missing or invalid API key');
+    if (operator) {
+      if (!timingSafeEqual(digest(key), operator)) return refuse(res, 401, 'Missing or invalid operator key');
+    } else {
+      const principal = await authenticateApiKey(options.sql, key);
+      if (!principal) return refuse(res, 401, 'Missing or invalid API key');
+      if (principal.role !== 'admin') return refuse(res, 403, 'Only admin keys may see the WhatsApp pairing');
+      const [row] = await options.sql`select count(*)::int as companies from companies`;
+      if (Number(row?.companies) > 1)
+        return refuse(
+          res,
+          403,
+          'This installation serves several companies: open the WhatsApp pairing with OPERATOR_KEY',
+        );
+    }
     const status = options.status();
     const svg = status.qr ? await QRCode.toString(status.qr, { type: 'svg', margin: 2, width: 320 }) : null;
     res.setHeader('Cache-Control', 'no-store');

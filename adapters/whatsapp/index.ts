@@ -37,6 +37,8 @@ export interface WhatsAppAdapterOptions {
   account?: string;
   /** Pair with a code for this number (digits, international format) instead of a QR. */
   pairingNumber?: string;
+  /** Installation-wide key for the pairing page; without it, one company's admin key while there is one. */
+  operatorKey?: string;
   makeSocket?: SocketFactory;
   downloadMedia?: MediaDownloader;
   /** Looks up the current WhatsApp Web version (needs the network); default: Baileys' bundled one. */
@@ -184,17 +186,22 @@ export function createWhatsAppAdapter(options: WhatsAppAdapterOptions): WhatsApp
     return { ...rest, choice };
   }
 
+  const keyNote = options.operatorKey ? 'OPERATOR_KEY' : 'admin API key';
   return {
     mounts: [
       {
         path: ADMIN_PATH,
-        router: createWhatsAppAdminRouter({ sql: db.sql, status: () => connection.status }),
+        router: createWhatsAppAdminRouter({
+          sql: db.sql,
+          status: () => connection.status,
+          ...(options.operatorKey ? { operatorKey: options.operatorKey } : {}),
+        }),
       },
     ],
     notes: [
       options.pairingNumber
-        ? `WhatsApp: pairing by code; the code is logged and shown at ${ADMIN_PATH} (admin API key)`
-        : `WhatsApp: pair by scanning the QR printed here or shown at ${ADMIN_PATH} (admin API key)`,
+        ? `WhatsApp: pairing by code; the code is logged and shown at ${ADMIN_PATH} (${keyNote})`
+        : `WhatsApp: pair by scanning the QR printed here or shown at ${ADMIN_PATH} (${keyNote})`,
     ],
     async start() {
       connection.start();
