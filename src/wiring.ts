@@ -61,6 +61,8 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
   });
   const pacFor = async (companyId: string): Promise<PacDriver> =>
     instrumentPac(await pacResolver(companyId), metrics);
+  /** Once per invoice recorded as stamped, whether in the chat's turn or by a later job. */
+  const onStamped = ({ channel }: { channel: string }) => metrics.invoicesIssued.inc({ channel });
   const boss = createBoss(sql, log, { ...(options.bossSchema ? { schema: options.bossSchema } : {}) });
 
   let runtime: ConversationRuntime;
@@ -70,6 +72,7 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
     log,
     mail,
     pacFor,
+    onStamped,
     notices: deliveryNotices,
     notify: (channel, chatId, replies) => runtime.notify(channel, chatId, replies),
     ...(options.retryDelaySeconds ? { retryDelaySeconds: options.retryDelaySeconds } : {}),
@@ -81,6 +84,7 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
     sql,
     secrets,
     pacFor,
+    onStamped,
     ...(options.now ? { now: options.now } : {}),
     onIssued: (invoiceId: string) => jobs.enqueueEmail(invoiceId),
     onQueued: (invoiceId: string) => jobs.enqueueStamp(invoiceId),
@@ -247,9 +251,7 @@ function instrumentPac(driver: PacDriver, metrics: Metrics): PacDriver {
     async stamp(xml, opts) {
       const end = metrics.stampSeconds.startTimer();
       try {
-        const result = await driver.stamp(xml, opts);
-        metrics.invoicesIssued.inc({ channel: 'all' });
-        return result;
+        return await driver.stamp(xml, opts);
       } catch (err) {
         if (err instanceof PacError) metrics.pacErrors.inc({ code: err.code });
         throw err;

@@ -132,7 +132,7 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
     ).toBeGreaterThanOrEqual(chats.length * 3);
     expect(moved('autofactura_pac_errors_total', { code: 'CO1000' })).toBeGreaterThan(0);
     expect(moved('autofactura_stamp_seconds_count')).toBeGreaterThanOrEqual(chats.length);
-    expect(moved('autofactura_invoices_issued_total')).toBeGreaterThanOrEqual(chats.length);
+    expect(moved('autofactura_invoices_issued_total', { channel: 'web' })).toBe(chats.length);
     expect(moved('autofactura_messages_in_total', { channel: 'web' })).toBe(chats.length * 10 + 3);
     expect(moved('autofactura_messages_out_total', { channel: 'web' })).toBeGreaterThan(chats.length * 10);
     expect(moved('autofactura_conversation_outcomes_total', { outcome: 'issue_queued' })).toBe(chats.length);
@@ -182,6 +182,11 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
 
   it('asks again for the field the PAC refused at once (postal code)', async () => {
     fake.setMode('validation_error', ['stamp']);
+    const issued = async () =>
+      sample(await (await fetch(`${app.url}/metrics`)).text(), 'autofactura_invoices_issued_total', {
+        channel: 'web',
+      });
+    const before = await issued();
     const c = await atSummary('refused-now');
     const replies = await c.say({ choice: 'confirm' });
     expect(textOf(replies)).toContain('El SAT no aceptó la factura');
@@ -197,6 +202,8 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
     const rows = await app.db.sql`select status, folio from invoices where chat_id = ${c.chatId}`;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('vigente');
+    // Stamped in the chat's own turn: counted once, under its channel.
+    expect((await issued()) - before).toBe(1);
   }, 60_000);
 
   it('gives up when the 24-hour window has passed, and tells the chat', async () => {
