@@ -60,6 +60,24 @@ const schema = z.object({
     .min(24, 'expected at least 24 characters, e.g. from `openssl rand -hex 24`')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((v, ctx) => {
+      if (v === 'true') return true;
+      if (v === 'false' || v === '') return false;
+      if (/^\d{1,2}$/u.test(v)) return Number(v);
+      const parts = v.split(',').map((p) => p.trim());
+      if (parts.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/u.test(p)))
+        return parts.join(', ');
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'expected true, false, a number of proxy hops, or a comma list of addresses/subnets (loopback, 10.0.0.0/8, ...)',
+      });
+      return z.NEVER;
+    }),
   OCR_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
 });
 
@@ -78,6 +96,8 @@ export interface Config {
   telegram: { token: string | undefined; webhookUrl: string | undefined; apiRoot: string | undefined };
   /** Installation-wide secret for the operator's pages (/admin/whatsapp); see .env.example. */
   operatorKey: string | undefined;
+  /** Express 'trust proxy': which hops' X-Forwarded-For/-Proto to believe (client IP, https). */
+  trustProxy: boolean | number | string;
   whatsapp: { enabled: boolean; pairingNumber: string | undefined };
   ocrWorkers: number;
 }
@@ -115,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiRoot: e.TELEGRAM_API_ROOT,
     },
     operatorKey: e.OPERATOR_KEY,
+    trustProxy: e.TRUST_PROXY,
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     ocrWorkers: e.OCR_WORKERS,
   };

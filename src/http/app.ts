@@ -27,12 +27,21 @@ export interface Mount {
 export function createHttpApp(ctx: AppContext, mounts: Mount[]): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Behind a reverse proxy the client's IP (rate limits per person) comes from X-Forwarded-For.
+  app.set('trust proxy', ctx.config.trustProxy);
+  const https = ctx.config.publicUrl.startsWith('https:');
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'script-src': ["'self'"] },
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'script-src': ["'self'"],
+          // Served over plain HTTP (a LAN address, a test box) the browser would otherwise ask for
+          // the page's scripts and styles over HTTPS, and the web chat would load blank.
+          'upgrade-insecure-requests': https ? [] : null,
+        },
       },
+      strictTransportSecurity: https,
     }),
   );
   app.use((req, res, next) => {
