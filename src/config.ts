@@ -79,6 +79,18 @@ const schema = z.object({
       return z.NEVER;
     }),
   OCR_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
+  SCAN_QUEUE_DEPTH: z.coerce
+    .number({ error: 'expected a whole number, 0-100' })
+    .int()
+    .min(0)
+    .max(100)
+    .default(4),
+  SCAN_TIME_LIMIT_MS: z.coerce
+    .number({ error: 'expected milliseconds, 1000-120000' })
+    .int()
+    .min(1000)
+    .max(120_000)
+    .default(8000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -100,6 +112,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   whatsapp: { enabled: boolean; pairingNumber: string | undefined };
   ocrWorkers: number;
+  /** Ticket photos: how many may wait for a busy reader, and the time allowed per photo. */
+  scan: { queueDepth: number; timeLimitMs: number };
 }
 
 export class ConfigError extends Error {
@@ -138,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     whatsapp: { enabled: e.WHATSAPP_ENABLED, pairingNumber: e.WHATSAPP_PAIRING_NUMBER },
     ocrWorkers: e.OCR_WORKERS,
+    scan: { queueDepth: e.SCAN_QUEUE_DEPTH, timeLimitMs: e.SCAN_TIME_LIMIT_MS },
   };
 }

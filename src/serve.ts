@@ -34,7 +34,11 @@ export async function serve(config: Config): Promise<number> {
   else if (!config.masterKey) log.warn(`MASTER_KEY not set: demo mode uses ${master.file}`);
 
   const ctx: AppContext = { config, db, sql: db.sql, log, secrets: new SecretBox(master.key) };
-  const scanner = new TicketScanner({ ocrWorkers: config.ocrWorkers });
+  const scanner = new TicketScanner({
+    ocrWorkers: config.ocrWorkers,
+    queueDepth: config.scan.queueDepth,
+    timeBudgetMs: config.scan.timeLimitMs,
+  });
   const services = await wireServices(ctx, {
     scanImage: async (bytes) => {
       const result = await scanner.scan(bytes);

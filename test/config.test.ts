@@ -13,6 +13,7 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.operatorKey).toBeUndefined();
+    expect(config.scan).toEqual({ queueDepth: 4, timeLimitMs: 8000 });
     expect(loadConfig({ OPERATOR_KEY: '' }).operatorKey).toBeUndefined();
   });
 
@@ -23,6 +24,8 @@ describe('configuration', () => {
     [{ MASTER_KEY: 'short' }, /MASTER_KEY: expected 64 hexadecimal characters/u],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/u],
     [{ WHATSAPP_PAIRING_NUMBER: '+52 55' }, /WHATSAPP_PAIRING_NUMBER/u],
+    [{ SCAN_TIME_LIMIT_MS: '50' }, /SCAN_TIME_LIMIT_MS/u],
+    [{ SCAN_QUEUE_DEPTH: 'muchos' }, /SCAN_QUEUE_DEPTH: expected a whole number/u],
     [{ OPERATOR_KEY: 'secreto' }, /OPERATOR_KEY: expected at least 24 characters/u],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
