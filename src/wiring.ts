@@ -215,9 +215,9 @@ export async function wireServices(ctx: AppContext, options: WireOptions = {}): 
 }
 
 const MAINTENANCE = [
-  { name: 'expire-conversations', cron: '* * * * *' },
-  { name: 'redeliver-outbox', cron: '* * * * *' },
-  { name: 'purge-download-links', cron: '17 * * * *' },
+  { name: 'expire-conversations', cron: '* * * * *', expireInSeconds: 50 },
+  { name: 'redeliver-outbox', cron: '* * * * *', expireInSeconds: 50 },
+  { name: 'purge-download-links', cron: '17 * * * *', expireInSeconds: 600 },
 ] as const;
 
 async function scheduleMaintenance(
@@ -231,7 +231,16 @@ async function scheduleMaintenance(
     'purge-download-links': () => purgeExpiredLinks(sql),
   };
   for (const job of MAINTENANCE) {
-    await boss.createQueue(job.name, { name: job.name, policy: 'singleton', retryLimit: 0 });
+    // Singleton: a run left active by a crashed process would block the next ones until it
+    // expires, so each expires before its next turn instead of after pg-boss' default 15 minutes.
+    const queue = {
+      name: job.name,
+      policy: 'singleton' as const,
+      retryLimit: 0,
+      expireInSeconds: job.expireInSeconds,
+    };
+    await boss.createQueue(job.name, queue);
+    await boss.updateQueue(job.name, queue); // a queue made by an older version takes these too
     await boss.schedule(job.name, job.cron);
     await boss.work(job.name, async () => {
       await work[job.name]();

@@ -137,6 +137,16 @@ describe(`PAC outage with the SW driver (${DB_MODE})`, () => {
     expect(moved('autofactura_messages_out_total', { channel: 'web' })).toBeGreaterThan(chats.length * 10);
     expect(moved('autofactura_conversation_outcomes_total', { outcome: 'issue_queued' })).toBe(chats.length);
     expect(after).toMatch(/^autofactura_queue_depth\{queue="stamp-invoice"\} \d+/mu);
+    // Maintenance runs are singletons that expire before their next turn (a crash must not block them).
+    for (const [name, seconds] of [
+      ['redeliver-outbox', 50],
+      ['expire-conversations', 50],
+      ['purge-download-links', 600],
+    ] as const)
+      expect(await app.services.boss.getQueue(name)).toMatchObject({
+        policy: 'singleton',
+        expireInSeconds: seconds,
+      });
   }, 120_000);
 
   it('tells the chat and the admin API when the PAC refuses the invoice after a delay', async () => {
