@@ -142,7 +142,12 @@ function makeRunner(csd: Csd, items: TicketItem[], stages: readonly Stage[], cpu
   const want = new Set(stages);
   const lap = (stage: Stage, since: number) => {
     const now = cpuMs();
-    cpu?.set(stage, [...(cpu.get(stage) ?? []), now - since]);
+    if (cpu) {
+      // Pushed, not copied: a copy per lap grew with the run and was timed as the next stage.
+      const laps = cpu.get(stage) ?? [];
+      laps.push(now - since);
+      cpu.set(stage, laps);
+    }
     return now;
   };
   return async (i: number): Promise<number> => {

@@ -110,6 +110,8 @@ interface Line {
   unitPrice: Dec;
   discount: Dec;
   iepsRate: Dec | null;
+  /** quantity x unitPrice - discount, exact. */
+  net: Dec;
 }
 
 interface SolvedLine {
@@ -148,7 +150,7 @@ export function computeAmounts(draft: InvoiceDraft): CfdiAmounts {
 }
 
 function solveTaxIncluded(lines: Line[], total: Dec): SolvedLine[] {
-  const raw = lines.map((l) => l.quantity.times(l.unitPrice).minus(l.discount));
+  const raw = lines.map((l) => l.net);
   const grosses = allocateCents(raw, total);
   if (!grosses) throw CfdiBuildError.totalMismatch(total, sum(raw));
   return lines.map((line, index) => {
@@ -160,7 +162,8 @@ function solveTaxIncluded(lines: Line[], total: Dec): SolvedLine[] {
         : solveForGross(gross, line.item.tax, line.iepsRate);
     if (!taxes) throw CfdiBuildError.bug(`no tax split for a line of ${gross} (${line.item.tax})`);
     const unitValue = line.unitPrice.dividedBy(factor);
-    return { line, taxes, descuento: cents(line.discount.dividedBy(factor)), unitValue };
+    const descuento = line.discount.isZero() ? ZERO : cents(line.discount.dividedBy(factor));
+    return { line, taxes, descuento, unitValue };
   });
 }
 
@@ -248,19 +251,21 @@ function concepto({ line, taxes, descuento, unitValue }: SolvedLine): ConceptoAm
  * the preferred value when it fits, else the nearest to Importe / Cantidad that does.
  */
 function valorUnitarioFor(cantidad: string, importe: Dec, preferred: Dec): string {
-  const fits = (text: string) => {
-    const { lower, upper } = conceptoImporteLimits(cantidad, text, 2);
-    return importe.gte(lower) && importe.lte(upper);
-  };
   const first = formatTrimmed(preferred, 2, 6);
-  if (new Dec(first).gt(0) && fits(first)) return first;
+  if (new Dec(first).gt(0) && importeFits(importe, cantidad, first)) return first;
   const natural = importe.dividedBy(cantidad).toDecimalPlaces(6);
   for (let step = 0; step <= 20; step++) {
     const candidate = natural.plus(new Dec('0.000001').times(step % 2 === 0 ? step / 2 : -(step + 1) / 2));
     const text = formatTrimmed(candidate, 2, 6);
-    if (candidate.gt(0) && fits(text)) return text;
+    if (candidate.gt(0) && importeFits(importe, cantidad, text)) return text;
   }
   throw CfdiBuildError.bug(`no ValorUnitario for Importe ${importe} and Cantidad ${cantidad}`);
+}
+
+/** Whether SAT's Concepto@Importe limits for this Cantidad and ValorUnitario accept `importe`. */
+function importeFits(importe: Dec, cantidad: string, valorUnitario: string): boolean {
+  const { lower, upper } = conceptoImporteLimits(cantidad, valorUnitario, 2);
+  return importe.gte(lower) && importe.lte(upper);
 }
 
 function trasladoAmounts(t: Traslado): TrasladoAmounts {
@@ -303,5 +308,5 @@ function readLine(item: TicketItem, field: string): Line {
   ];
   const failed = checks.find(([bad]) => bad);
   if (failed) throw CfdiBuildError.invalid(`${field}.${failed[1]}`, failed[2]);
-  return { item, quantity, unitPrice, discount, iepsRate };
+  return { item, quantity, unitPrice, discount, iepsRate, net };
 }

@@ -206,18 +206,27 @@ export function tfdCadenaOriginal(tfd: string | XmlElement): string {
   return out.join('');
 }
 
+/** Anything normalize-space would change: a tab, CR or LF, two spaces, a space at either end. */
+const NOT_NORMAL = /[\t\r\n]| {2}|^ | $/;
+
 /** XPath normalize-space(): trims and collapses XML whitespace only (not NBSP or other Unicode spaces). */
 export function normalizeSpace(value: string): string {
+  if (!NOT_NORMAL.test(value)) return value;
   return value.replace(/[ \t\r\n]+/g, ' ').replace(/^ | $/g, '');
 }
 
-const RULES_BY_NAME = new Map<string, Step[]>(
-  Object.entries(CADENA_RULES).map(([qname, steps]) => [expand(qname), steps]),
-);
+/** The templates by namespace, then local name. */
+const RULES_BY_NAME = new Map<string, Map<string, Step[]>>();
+for (const [qname, steps] of Object.entries(CADENA_RULES)) {
+  const { ns, local } = expand(qname);
+  const byLocal = RULES_BY_NAME.get(ns) ?? new Map<string, Step[]>();
+  byLocal.set(local, steps);
+  RULES_BY_NAME.set(ns, byLocal);
+}
 
 /** xsl:apply-templates on one element: its template, or the built-in rule. */
 function dispatch(element: XmlElement, out: string[]): void {
-  const steps = RULES_BY_NAME.get(`${element.ns} ${element.local}`);
+  const steps = element.ns === null ? undefined : RULES_BY_NAME.get(element.ns)?.get(element.local);
   if (steps) {
     run(element, steps, out);
     return;
@@ -255,33 +264,47 @@ function fieldValue(element: XmlElement, name: string): string | undefined {
 
 /** Elements a path selects, in document order: "a:B/a:C" (children), "//a:B" (descendants), "*". */
 function select(context: XmlElement, path: string): XmlElement[] {
-  const elements = context.children.filter((c): c is XmlElement => c.kind === 'element');
-  if (path === '*') return elements;
+  const found: XmlElement[] = [];
+  if (path === '*') {
+    for (const child of context.children) if (child.kind === 'element') found.push(child);
+    return found;
+  }
   const compiled = compile(path);
   if (compiled.descendants) {
-    const found: XmlElement[] = [];
-    const walk = (node: XmlElement): void => {
-      for (const child of node.children) {
-        if (child.kind !== 'element') continue;
-        if (`${child.ns} ${child.local}` === compiled.steps[0]) found.push(child);
-        walk(child);
-      }
-    };
-    walk(context);
+    descendants(context, compiled.steps[0]!, found);
     return found;
   }
   let nodes = [context];
   for (const wanted of compiled.steps) {
-    nodes = nodes.flatMap((n) =>
-      n.children.filter((c): c is XmlElement => c.kind === 'element' && `${c.ns} ${c.local}` === wanted),
-    );
+    const next: XmlElement[] = [];
+    for (const node of nodes) {
+      for (const child of node.children) {
+        if (child.kind === 'element' && child.local === wanted.local && child.ns === wanted.ns)
+          next.push(child);
+      }
+    }
+    nodes = next;
   }
   return nodes;
 }
 
-const compiledPaths = new Map<string, { descendants: boolean; steps: string[] }>();
+/** Appends the descendants of `node` named `wanted` to `found`, in document order. */
+function descendants(node: XmlElement, wanted: Name, found: XmlElement[]): void {
+  for (const child of node.children) {
+    if (child.kind !== 'element') continue;
+    if (child.local === wanted.local && child.ns === wanted.ns) found.push(child);
+    descendants(child, wanted, found);
+  }
+}
 
-function compile(path: string): { descendants: boolean; steps: string[] } {
+interface Name {
+  ns: string;
+  local: string;
+}
+
+const compiledPaths = new Map<string, { descendants: boolean; steps: Name[] }>();
+
+function compile(path: string): { descendants: boolean; steps: Name[] } {
   let compiled = compiledPaths.get(path);
   if (!compiled) {
     const descendants = path.startsWith('//');
@@ -291,9 +314,9 @@ function compile(path: string): { descendants: boolean; steps: string[] } {
   return compiled;
 }
 
-function expand(qname: string): string {
+function expand(qname: string): Name {
   const [prefix = '', local = ''] = qname.split(':');
   const ns = PREFIXES[prefix];
   if (!ns) throw new Error(`unknown prefix in cadena rules: ${qname}`);
-  return `${ns} ${local}`;
+  return { ns, local };
 }

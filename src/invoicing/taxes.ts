@@ -53,6 +53,11 @@ const IVA_RATES: Record<TaxKind, Dec | 'exento' | null> = {
   NO_OBJETO: null,
 };
 
+/** 1 + the IVA rate (1 for IVA 0 %, exento and no objeto). */
+const IVA_FACTORS = Object.fromEntries(
+  Object.entries(IVA_RATES).map(([kind, rate]) => [kind, rate instanceof Dec ? rate.plus(1) : new Dec(1)]),
+) as Record<TaxKind, Dec>;
+
 /** The IVA rate of a tax kind: a decimal, 'exento', or null for "no objeto de impuesto". */
 export function ivaRateOf(kind: TaxKind): Dec | 'exento' | null {
   return IVA_RATES[kind];
@@ -102,9 +107,11 @@ function limits(base: Dec, half: Dec, tasa: Dec, importeDecimals: number): { low
 export function allowedTaxImportes(base: Dec, tasa: Dec): Dec[] {
   const { lower, upper } = limits(base, HALF_CENT, tasa, 2);
   const exact = base.times(tasa);
-  const options: Dec[] = [];
-  for (let value = lower; value.lte(upper); value = value.plus(CENT)) options.push(value);
-  return options.sort((a, b) => a.minus(exact).abs().comparedTo(b.minus(exact).abs()));
+  const options: { value: Dec; distance: Dec }[] = [];
+  for (let value = lower; value.lte(upper); value = value.plus(CENT)) {
+    options.push({ value, distance: value.minus(exact).abs() });
+  }
+  return options.sort((a, b) => a.distance.comparedTo(b.distance)).map((o) => o.value);
 }
 
 /**
@@ -138,9 +145,8 @@ export function taxOptions(base: Dec, kind: TaxKind, iepsRate: Dec | null): Line
 
 /** How many times the net base the customer pays: (1 + IEPS) x (1 + IVA). */
 export function grossFactor(kind: TaxKind, iepsRate: Dec | null): Dec {
-  const iva = ivaRateOf(kind);
-  const ivaFactor = iva instanceof Dec ? iva.plus(1) : new Dec(1);
-  return ivaFactor.times(iepsRate ? iepsRate.plus(1) : 1);
+  const ivaFactor = IVA_FACTORS[kind];
+  return iepsRate ? ivaFactor.times(iepsRate.plus(1)) : ivaFactor;
 }
 
 /**
@@ -155,7 +161,7 @@ export function solveForGross(gross: Dec, kind: TaxKind, iepsRate: Dec | null): 
   if (iva === null) return iepsRate ? null : { base: gross, traslados: [], gross, deviation: ZERO };
   const natural = gross.dividedBy(grossFactor(kind, iepsRate)).toDecimalPlaces(2);
   for (let step = 0; step <= 10; step++) {
-    const base = natural.plus(CENT.times(step % 2 === 0 ? step / 2 : -(step + 1) / 2));
+    const base = step === 0 ? natural : natural.plus(CENT.times(step % 2 === 0 ? step / 2 : -(step + 1) / 2));
     if (base.lte(0)) continue;
     const iepsChoices = iepsRate ? allowedTaxImportes(base, iepsRate) : [null];
     for (const iepsImporte of iepsChoices) {
@@ -183,9 +189,11 @@ function tasa(impuesto: Traslado['impuesto'], base: Dec, rate: Dec, importe: Dec
 }
 
 function deviationOf(traslados: Traslado[]): Dec {
-  return sum(
-    traslados.map((t) => (t.tasa && t.importe ? t.importe.minus(t.base.times(t.tasa)).abs() : ZERO)),
-  );
+  let deviation = ZERO;
+  for (const t of traslados) {
+    if (t.tasa && t.importe) deviation = deviation.plus(t.importe.minus(t.base.times(t.tasa)).abs());
+  }
+  return deviation;
 }
 
 /**

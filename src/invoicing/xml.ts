@@ -75,6 +75,10 @@ const NAME = /[^\s/>=<"'&]+/y;
 const VALID_NAME = /^[\p{L}_:][\p{L}\p{N}\p{Mn}\p{Mc}_:.\-\u00B7\u203F\u2040]*$/u;
 // With the u flag a surrogate range only matches unpaired surrogates.
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/u;
+const XML_WHITESPACE = /[\t\n\r]/;
+/** Whitespace, an ASCII name, "=", a quoted value without '<', '&', tab, LF or CR. */
+const PLAIN_ATTRIBUTE =
+  /[ \t\n\r]+([A-Za-z_:][A-Za-z0-9_:.-]*)[ \t\n\r]*=[ \t\n\r]*(?:"([^"<&\t\n\r]*)"|'([^'<&\t\n\r]*)')/y;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 class Parser {
@@ -110,53 +114,60 @@ class Parser {
   private element(scope: Map<string, string | null>): XmlElement {
     this.pos++; // '<'
     const name = this.name();
-    const raw: Array<Omit<XmlAttribute, 'local' | 'ns'>> = [];
+    // Built whole, one shape, with ns and local fixed up below for prefixed names: object spread
+    // or a second pass of objects here made parsing several times slower.
+    const attributes: XmlAttribute[] = [];
+    let prefixed = false;
     let localScope = scope;
     let attributesEnd = this.pos;
     for (;;) {
-      const hadSpace = this.spaces();
-      const c = this.text[this.pos];
-      if (c === '>' || c === '/') break;
-      if (!hadSpace) throw this.error('expected whitespace between attributes');
-      const attrName = this.name();
-      this.spaces();
-      if (this.text[this.pos] !== '=') throw this.error(`expected = after ${attrName}`);
-      this.pos++;
-      this.spaces();
-      const quote = this.text[this.pos];
-      if (quote !== '"' && quote !== "'") throw this.error('expected a quoted attribute value');
-      const valueStart = this.pos + 1;
-      const valueEnd = this.text.indexOf(quote, valueStart);
-      if (valueEnd < 0) throw this.error('unterminated attribute value');
-      const rawValue = this.text.slice(valueStart, valueEnd);
-      if (rawValue.includes('<')) throw this.error(`'<' in the value of ${attrName}`);
+      let attrName: string;
+      let rawValue: string;
+      let valueStart: number;
+      let valueEnd: number;
+      // The common case in one match: an ASCII name and a quoted value with nothing to decode or
+      // normalize. Anything else (the end of the tag, other names or values, errors) is read below.
+      PLAIN_ATTRIBUTE.lastIndex = this.pos;
+      const plain = PLAIN_ATTRIBUTE.exec(this.text);
+      if (plain) {
+        attrName = plain[1]!;
+        rawValue = plain[2] ?? plain[3]!;
+        valueEnd = PLAIN_ATTRIBUTE.lastIndex - 1;
+        valueStart = valueEnd - rawValue.length;
+      } else {
+        const hadSpace = this.spaces();
+        const c = this.text.charCodeAt(this.pos);
+        if (c === 0x3e || c === 0x2f) break; // '>' or '/'
+        if (!hadSpace) throw this.error('expected whitespace between attributes');
+        attrName = this.name();
+        this.spaces();
+        if (this.text[this.pos] !== '=') throw this.error(`expected = after ${attrName}`);
+        this.pos++;
+        this.spaces();
+        const quote = this.text[this.pos];
+        if (quote !== '"' && quote !== "'") throw this.error('expected a quoted attribute value');
+        valueStart = this.pos + 1;
+        valueEnd = this.text.indexOf(quote, valueStart);
+        if (valueEnd < 0) throw this.error('unterminated attribute value');
+        rawValue = this.text.slice(valueStart, valueEnd);
+        if (rawValue.includes('<')) throw this.error(`'<' in the value of ${attrName}`);
+      }
       this.pos = valueEnd + 1;
       attributesEnd = this.pos;
-      if (raw.some((a) => a.name === attrName)) throw this.error(`duplicate attribute ${attrName}`);
-      const value = decode(rawValue.replace(/\r\n|[\t\n\r]/g, ' '), this);
-      raw.push({ name: attrName, value, valueStart, valueEnd });
+      for (const a of attributes)
+        if (a.name === attrName) throw this.error(`duplicate attribute ${attrName}`);
+      const value = plain
+        ? rawValue
+        : decode(XML_WHITESPACE.test(rawValue) ? rawValue.replace(/\r\n|[\t\n\r]/g, ' ') : rawValue, this);
+      attributes.push({ name: attrName, local: attrName, ns: null, value, valueStart, valueEnd });
       if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
         if (localScope === scope) localScope = new Map(scope);
         localScope.set(attrName === 'xmlns' ? '' : attrName.slice(6), value === '' ? null : value);
       }
+      if (attrName === 'xmlns' || attrName.includes(':')) prefixed = true;
     }
     const [ns, local] = this.resolve(name, localScope, true);
-    const attributes = raw.map(({ name: qname, value, valueStart, valueEnd }): XmlAttribute => {
-      // Built field by field: object spread here made parsing several times slower.
-      const [attrNs, local] =
-        qname === 'xmlns' || qname.startsWith('xmlns:')
-          ? [NS_XMLNS, qname === 'xmlns' ? 'xmlns' : qname.slice(6)]
-          : this.resolve(qname, localScope, false);
-      return { name: qname, local, ns: attrNs, value, valueStart, valueEnd };
-    });
-    for (let i = 0; i < attributes.length; i++) {
-      for (let j = i + 1; j < attributes.length; j++) {
-        const a = attributes[i]!;
-        const b = attributes[j]!;
-        if (a.ns !== null && a.ns === b.ns && a.local === b.local)
-          throw this.error(`duplicate attribute ${b.name}`);
-      }
-    }
+    if (prefixed) this.resolveAttributes(attributes, localScope);
     const element: XmlElement = { kind: 'element', name, local, ns, attributes, children: [], attributesEnd };
     if (this.text.startsWith('/>', this.pos)) {
       this.pos += 2;
@@ -167,14 +178,42 @@ class Parser {
     return element;
   }
 
+  /** Namespaces of prefixed attributes and xmlns declarations; refuses one name given twice. */
+  private resolveAttributes(attributes: XmlAttribute[], scope: Map<string, string | null>): void {
+    for (const a of attributes) {
+      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
+        a.ns = NS_XMLNS;
+        a.local = a.name === 'xmlns' ? 'xmlns' : a.name.slice(6);
+      } else if (a.name.includes(':')) {
+        [a.ns, a.local] = this.resolve(a.name, scope, false);
+      }
+    }
+    for (let i = 0; i < attributes.length; i++) {
+      for (let j = i + 1; j < attributes.length; j++) {
+        const a = attributes[i]!;
+        const b = attributes[j]!;
+        if (a.ns !== null && a.ns === b.ns && a.local === b.local)
+          throw this.error(`duplicate attribute ${b.name}`);
+      }
+    }
+  }
+
   private content(element: XmlElement, scope: Map<string, string | null>): void {
     for (;;) {
       const lt = this.text.indexOf('<', this.pos);
       if (lt < 0) throw this.error(`element ${element.name} is not closed`);
-      if (lt > this.pos)
-        this.addText(element, decode(this.text.slice(this.pos, lt).replace(/\r\n?/g, '\n'), this));
+      if (lt > this.pos) {
+        const text = this.text.slice(this.pos, lt);
+        this.addText(element, decode(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, this));
+      }
       this.pos = lt;
-      if (this.text.startsWith('</', lt)) {
+      const next = this.text.charCodeAt(lt + 1);
+      if (next !== 0x2f && next !== 0x21 && next !== 0x3f) {
+        // Not "</", "<!" or "<?": a child element, by far the most common case.
+        element.children.push(this.element(scope));
+        continue;
+      }
+      if (next === 0x2f) {
         this.pos += 2;
         const name = this.name();
         this.spaces();
@@ -191,8 +230,7 @@ class Parser {
         this.addText(element, this.text.slice(lt + 9, end).replace(/\r\n?/g, '\n'));
         this.pos = end + 3;
       } else if (this.text.startsWith('<?', lt)) this.skipPast('?>');
-      else if (this.text.startsWith('<!', lt)) throw this.error('unexpected markup declaration');
-      else element.children.push(this.element(scope));
+      else throw this.error('unexpected markup declaration');
     }
   }
 
@@ -217,6 +255,18 @@ class Parser {
   }
 
   private name(): string {
+    // Fast path: an ASCII name followed by a delimiter is valid as it is.
+    const start = this.pos;
+    let end = start;
+    let code = this.text.charCodeAt(end);
+    if (isAsciiNameStart(code)) {
+      do code = this.text.charCodeAt(++end);
+      while (isAsciiNameStart(code) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e);
+      if (Number.isNaN(code) || isNameDelimiter(code)) {
+        this.pos = end;
+        return this.text.slice(start, end);
+      }
+    }
     NAME.lastIndex = this.pos;
     const match = NAME.exec(this.text);
     if (!match || !VALID_NAME.test(match[0])) throw this.error('expected a name');
@@ -256,6 +306,25 @@ function decode(text: string, parser: Parser): string {
     if (!isXmlChar(code)) throw parser.error(`unknown or invalid reference ${whole}`);
     return String.fromCodePoint(code);
   });
+}
+
+/** A-Z, a-z, _ and : (the ASCII characters a name may start with). */
+function isAsciiNameStart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f || code === 0x3a;
+}
+
+/** The characters NAME stops at: whitespace, / > = < " ' &. */
+function isNameDelimiter(code: number): boolean {
+  return (
+    isSpace(code) ||
+    code === 0x2f ||
+    code === 0x3e ||
+    code === 0x3d ||
+    code === 0x3c ||
+    code === 0x22 ||
+    code === 0x27 ||
+    code === 0x26
+  );
 }
 
 /** XML's S production: space, tab, CR, LF. */

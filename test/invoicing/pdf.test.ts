@@ -17,6 +17,7 @@ import {
 } from '../../src/invoicing/pdf/index.ts';
 import { hardWrap, toWinAnsi, widthOf, wrap } from '../../src/invoicing/pdf/metrics.ts';
 import { planFlow } from '../../src/invoicing/pdf/paginate.ts';
+import { QR_MASK, qrSymbol } from '../../src/invoicing/pdf/qr.ts';
 
 const EXAMPLES = new URL('../fixtures/sat/examples/', import.meta.url);
 const example = (name: string) => readFileSync(new URL(`${name}.xml`, EXAMPLES), 'utf8');
@@ -339,6 +340,31 @@ describe('QR', () => {
     const raw = (await renderPdf(example(REAL), { compress: false })).toString('latin1');
     expect(raw).not.toContain('/Subtype /Image');
     expect((raw.match(/ re /g) ?? []).length).toBeGreaterThan(200);
+  });
+
+  it('draws symbols with the fixed mask that decode to any verification URL, Ñ and & included', () => {
+    const urls = fc.sample(
+      fc.record({ uuid: fc.uuid(), rr: fc.constantFrom('COSC8001137NA', 'Ñ&A010101AAA', 'XAXX010101000') }),
+      { numRuns: 25, seed: 7 },
+    );
+    for (const { uuid, rr } of urls) {
+      const url = `https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=${uuid.toUpperCase()}&re=EKU9003173C9&rr=${rr.replace('&', '&amp;')}&tt=1234.5&fe=hNjeNw==`;
+      const symbol = qrSymbol(url);
+      expect(symbol.maskPattern).toBe(QR_MASK);
+      // Paint it 4 pixels a module with a 4-module quiet zone, then read it back.
+      const scale = 4;
+      const size = symbol.modules.size;
+      const side = (size + 8) * scale;
+      const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+      for (let y = 0; y < side; y++)
+        for (let x = 0; x < side; x++) {
+          const row = Math.floor(y / scale) - 4;
+          const col = Math.floor(x / scale) - 4;
+          const dark = row >= 0 && col >= 0 && row < size && col < size && symbol.modules.get(row, col);
+          if (dark) rgba.fill(0, (y * side + x) * 4, (y * side + x) * 4 + 3);
+        }
+      expect(jsQR(rgba, side, side)?.data).toBe(url);
+    }
   });
 
   it.skipIf(!hasPdftoppm)('decodes to the SAT verification URL', async () => {

@@ -5,9 +5,13 @@
  */
 
 let formatter: Intl.DateTimeFormat | undefined;
+/** The last second formatted: stamps come many a second, formatToParts is the costly part. */
+let last = { second: Number.NaN, text: '' };
 
 /** Formats an instant as Mexico City wall-clock time, e.g. 2025-01-24T10:10:42. */
 export function mexicoCityDateTime(instant: Date): string {
+  const second = Math.floor(instant.getTime() / 1000);
+  if (second === last.second) return last.text;
   formatter ??= new Intl.DateTimeFormat('en-US', {
     timeZone: 'America/Mexico_City',
     hourCycle: 'h23',
@@ -20,5 +24,7 @@ export function mexicoCityDateTime(instant: Date): string {
   });
   const parts: Record<string, string> = {};
   for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const text = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  last = { second, text };
+  return text;
 }

@@ -94,7 +94,7 @@ export function insertTfd(sealedXml: string, tfdXml: string): string {
   if (closeComplemento >= 0) {
     return sealedXml.slice(0, closeComplemento) + tfdXml + sealedXml.slice(closeComplemento);
   }
-  const emptyComplemento = new RegExp(`<${escapeRegExp(p)}Complemento\\s*/>`).exec(sealedXml);
+  const emptyComplemento = emptyComplementoPattern(p).exec(sealedXml);
   if (emptyComplemento) {
     const at = emptyComplemento.index;
     const element = `<${p}Complemento>${tfdXml}</${p}Complemento>`;
@@ -106,6 +106,18 @@ export function insertTfd(sealedXml: string, tfdXml: string): string {
   if (at < 0) throw new Error(`no closing </${root.name}>`);
   const indent = lineIndent(sealedXml, at);
   return sealedXml.slice(0, at) + element + indent + sealedXml.slice(at);
+}
+
+const emptyComplementoPatterns = new Map<string, RegExp>();
+
+/** `<p:Complemento/>` (with optional spaces) for a prefix; compiled once per prefix. */
+function emptyComplementoPattern(prefix: string): RegExp {
+  let pattern = emptyComplementoPatterns.get(prefix);
+  if (!pattern) {
+    pattern = new RegExp(`<${escapeRegExp(prefix)}Complemento\\s*/>`);
+    if (emptyComplementoPatterns.size < 16) emptyComplementoPatterns.set(prefix, pattern);
+  }
+  return pattern;
 }
 
 /** XPath normalize-space: trim and collapse runs of XML whitespace to one space. */

@@ -19,7 +19,10 @@ export interface StartTag {
 }
 
 const NAME = '[A-Za-z_][\\w.\\-]*';
+const TAG_NAME = new RegExp(`^(?:(${NAME}):)?(${NAME})`);
 const ATTRIBUTE = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** findStartTag's pattern per local name (a handful of names: TimbreFiscalDigital, ...). */
+const startTagPatterns = new Map<string, RegExp>();
 
 /** The document element's start tag, skipping BOM, XML declaration, comments, PIs and DOCTYPE. */
 export function rootStartTag(xml: string): StartTag | null {
@@ -37,7 +40,11 @@ export function rootStartTag(xml: string): StartTag | null {
 
 /** The first start tag with this local name (any prefix) at or after `from`. */
 export function findStartTag(xml: string, localName: string, from = 0): StartTag | null {
-  const pattern = new RegExp(`<(?:${NAME}:)?${escapeRegExp(localName)}(?=[\\s/>])`, 'g');
+  let pattern = startTagPatterns.get(localName);
+  if (!pattern) {
+    pattern = new RegExp(`<(?:${NAME}:)?${escapeRegExp(localName)}(?=[\\s/>])`, 'g');
+    if (startTagPatterns.size < 32) startTagPatterns.set(localName, pattern);
+  }
   pattern.lastIndex = from;
   const match = pattern.exec(xml);
   return match ? readStartTag(xml, match.index) : null;
@@ -72,12 +79,13 @@ function readStartTag(xml: string, start: number): StartTag | null {
   const end = tagEnd(xml, start);
   if (end < 0) return null;
   const inner = xml.slice(start + 1, end - 1);
-  const nameMatch = new RegExp(`^(?:(${NAME}):)?(${NAME})`).exec(inner);
+  const nameMatch = TAG_NAME.exec(inner);
   if (!nameMatch) return null;
   const selfClosing = inner.endsWith('/');
   const attributes = new Map<string, string>();
   for (const m of inner.slice(nameMatch[0].length).matchAll(ATTRIBUTE)) {
-    attributes.set(m[1]!, decodeXml((m[2] ?? m[3] ?? '').replace(/[\t\n\r]/g, ' ')));
+    const value = m[2] ?? m[3] ?? '';
+    attributes.set(m[1]!, decodeXml(/[\t\n\r]/.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value));
   }
   return {
     name: nameMatch[0],
@@ -92,13 +100,13 @@ function readStartTag(xml: string, start: number): StartTag | null {
 
 /** Offset after the ">" that closes the tag opened at `start`, honouring quoted values. */
 function tagEnd(xml: string, start: number): number {
-  let quote = '';
   for (let i = start + 1; i < xml.length; i++) {
-    const c = xml[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i + 1;
+    const c = xml.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) {
+      // Jump over the quoted value (a Certificado is ~2,000 characters).
+      i = xml.indexOf(c === 0x22 ? '"' : "'", i + 1);
+      if (i < 0) return -1;
+    } else if (c === 0x3e) return i + 1;
   }
   return -1;
 }

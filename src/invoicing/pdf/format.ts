@@ -16,8 +16,12 @@ function split(value: string): [sign: string, integer: string, decimals: string]
   return [match[1] === '-' ? '-' : '', (match[2] ?? '').replace(/^0+(?=\d)/, '') || '0', match[3] ?? ''];
 }
 
+/** Amounts that money() writes as they are: under 1,000 with exactly two decimals ("77.59"). */
+const AS_WRITTEN = /^(?:0|[1-9]\d{0,2})\.\d\d$/;
+
 /** "1234.5" -> "1,234.50"; "853.448276" -> "853.448276"; "8.620690" -> "8.62069". */
 export function money(value: string): string {
+  if (AS_WRITTEN.test(value)) return value;
   const [sign, integer, decimals] = split(value);
   if (!/^\d+$/.test(integer)) return value;
   const kept = decimals.replace(/0+$/, '').padEnd(2, '0');
@@ -32,13 +36,21 @@ export function quantity(value: string): string {
   return `${sign}${group(integer)}${kept ? `.${kept}` : ''}`;
 }
 
+/** percent's results: a CFDI's tasas are a handful of c_TasaOCuota values. */
+const percents = new Map<string, string>();
+
 /** A TasaOCuota as a percentage: "0.160000" -> "16%", "0.265000" -> "26.5%". */
 export function percent(tasa: string): string {
-  try {
-    return `${new Decimal(tasa).times(100).toDecimalPlaces(4).toString()}%`;
-  } catch {
-    return tasa;
+  let text = percents.get(tasa);
+  if (text === undefined) {
+    try {
+      text = `${new Decimal(tasa).times(100).toDecimalPlaces(4).toString()}%`;
+    } catch {
+      text = tasa;
+    }
+    if (percents.size < 256) percents.set(tasa, text);
   }
+  return text;
 }
 
 /** "2025-01-24T10:10:41" -> "24/01/2025 10:10:41" (the CFDI's own local time, no zone). */

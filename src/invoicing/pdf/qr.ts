@@ -2,8 +2,24 @@
  * The SAT verification QR drawn as vector rectangles (one per horizontal run of dark modules),
  * not as an embedded bitmap: sharp at any zoom, smaller, and no PNG encoding per invoice.
  */
-import QRCode from 'qrcode';
+import QRCode, { type QRCodeMaskPattern } from 'qrcode';
 import type { Block } from './blocks.ts';
+
+/**
+ * qrcode would otherwise score all eight masks and search the shortest mix of segment modes on
+ * every invoice, most of the time a symbol took. Any mask decodes to the same text; for SAT's
+ * verification URLs mask 2 scores lowest or close to it (its long fixed prefix dominates). The URL
+ * goes as one byte segment, as SAT's own examples encode it.
+ */
+export const QR_MASK: QRCodeMaskPattern = 2;
+
+/** The QR symbol of `text` as qrBlock draws it: error correction M, one byte segment, mask 2. */
+export function qrSymbol(text: string): QRCode.QRCode {
+  return QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    maskPattern: QR_MASK,
+  });
+}
 
 /**
  * A QR symbol `side` points wide. Anexo 20 asks for at least 2.75 cm (78 pt) a side. The quiet
@@ -11,7 +27,7 @@ import type { Block } from './blocks.ts';
  * much space around it (page margin, gaps), so the symbol lines up with the text column.
  */
 export function qrBlock(text: string, side: number, color = '#000000'): Block {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = qrSymbol(text);
   const module = side / modules.size;
   return {
     height: side,
