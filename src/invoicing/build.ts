@@ -111,7 +111,16 @@ function optional(name: string, value: string | null): Record<string, string> {
 function code(value: string, field: string, pattern: RegExp): string {
   if (!pattern.test(value))
     throw CfdiBuildError.invalid(field, `"${value}" does not have the form SAT requires`);
-  return value;
+  return ampersands(value);
+}
+
+/**
+ * xmlbuilder2 leaves an "&" alone when what follows looks like an entity ("P&G;", "A&amp;B"), so
+ * such text would come out as a broken or different value. Written as "&amp;" beforehand, every
+ * "&" looks like an entity to it and goes out as "&amp;": the text means itself.
+ */
+function ampersands(value: string): string {
+  return value.includes('&') ? value.replace(/&/gu, '&amp;') : value;
 }
 
 /**
@@ -131,5 +140,5 @@ function text(value: string, field: string, maxLength: number, optionalField = f
     throw CfdiBuildError.invalid(field, "must not contain '|' (SAT's schema forbids it)");
   if ([...normalized].length > maxLength)
     throw CfdiBuildError.invalid(field, `is longer than ${maxLength} characters`);
-  return normalized;
+  return ampersands(normalized);
 }

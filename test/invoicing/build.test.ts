@@ -210,6 +210,15 @@ describe('text in the XML', () => {
     expect(xml).toContain('&amp; &lt;Hijos&gt;');
   });
 
+  it.each([['P&G; Servicios'], ['A&amp;B'], ['&#38; &lt; &'], ['Ñ&Ñ']])(
+    'writes %j so that it reads back as itself (xmlbuilder2 alone leaves entity-like & as is)',
+    (nombre) => {
+      const xml = buildCfdi(draft({ receptor: { ...draft().receptor, nombre } }));
+      expect(attr(child(parseXml(xml), 'Receptor')[0]!, 'Nombre')).toBe(nombre);
+      expect(xml).toContain(`Nombre="${nombre.replace(/&/gu, '&amp;')}"`);
+    },
+  );
+
   it('collapses whitespace the way the cadena original reads it', () => {
     const xml = buildCfdi(
       draft({ items: [{ ...ITEMS[0]!, description: '  Agua\t\n  natural  ' }], total: '37.00' }),
