@@ -75,7 +75,30 @@ async function runScan(quick: boolean, log: (text: string) => void): Promise<Rec
       ]),
     ),
   );
-  log('(decode rates per photo condition: see "scan" in BENCH_JSON)');
+  type Rate = { n: number; code: number; wrong: number; date?: number; total?: number };
+  const qrRates = (figures.qrRates ?? {}) as Record<string, Rate>;
+  const ocrRates = (figures.ocrRates ?? {}) as Record<string, Rate>;
+  const pct = (v: number | undefined) => (v === undefined ? '-' : `${v} %`);
+  log("\ndecode rate per photo condition (% of photos; wrong: a code that is not the ticket's)");
+  log(
+    table(
+      ['condition', 'QR: code', 'n', 'OCR: code', 'date', 'total', 'wrong', 'n'],
+      Object.keys(qrRates).map((name) => {
+        const qr = qrRates[name]!;
+        const ocr = ocrRates[name];
+        return [
+          name,
+          pct(qr.code),
+          String(qr.n),
+          pct(ocr?.code),
+          pct(ocr?.date),
+          pct(ocr?.total),
+          pct(ocr?.wrong),
+          String(ocr?.n ?? 0),
+        ];
+      }),
+    ),
+  );
   return figures;
 }
 
