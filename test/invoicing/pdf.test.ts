@@ -15,7 +15,14 @@ import {
   tfdCadenaOriginal,
   verificationUrl,
 } from '../../src/invoicing/pdf/index.ts';
-import { hardWrap, toWinAnsi, widthOf, wrap } from '../../src/invoicing/pdf/metrics.ts';
+import {
+  hardWrap,
+  pdfString,
+  toWinAnsi,
+  widthOf,
+  widthOfBytes,
+  wrap,
+} from '../../src/invoicing/pdf/metrics.ts';
 import { planFlow } from '../../src/invoicing/pdf/paginate.ts';
 import { QR_MASK, qrSymbol } from '../../src/invoicing/pdf/qr.ts';
 
@@ -54,10 +61,29 @@ const CP1252_80_9F = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090
 const winAnsi = (bytes: Buffer) =>
   [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? CP1252_80_9F[b - 0x80] : String.fromCharCode(b))).join('');
 
+/** The bytes of a PDF literal string's body (ISO 32000-1, 7.3.4.2), escapes undone. */
+function literalBytes(body: string): Buffer {
+  const named: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12 };
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '\\') {
+      out.push(body.charCodeAt(i));
+      continue;
+    }
+    const next = body[++i]!;
+    const octal = /^[0-7]{1,3}/.exec(body.slice(i))?.[0];
+    if (octal) {
+      out.push(Number.parseInt(octal, 8));
+      i += octal.length - 1;
+    } else out.push(named[next] ?? next.charCodeAt(0));
+  }
+  return Buffer.from(out);
+}
+
 /**
  * The text shown on each page of an uncompressed render, one string per text operator, in
- * drawing order. The renderer writes every string as `<hex> Tj` in WinAnsiEncoding; each page's
- * content stream is written when the page ends, so streams come in page order.
+ * drawing order. The renderer writes every string as `(literal) Tj` in WinAnsiEncoding; each
+ * page's content stream is written when the page ends, so streams come in page order.
  */
 function pagesText(pdf: Buffer): string[][] {
   const raw = pdf.toString('latin1');
@@ -66,7 +92,7 @@ function pagesText(pdf: Buffer): string[][] {
     .split('endstream')
     .filter((segment) => / Tj ET/.test(segment))
     .map((segment) =>
-      [...segment.matchAll(/<([0-9a-f]*)> Tj/g)].map((m) => winAnsi(Buffer.from(m[1]!, 'hex'))),
+      [...segment.matchAll(/\(((?:[^\\()]|\\.)*)\) Tj/g)].map((m) => winAnsi(literalBytes(m[1]!))),
     );
 }
 
@@ -204,8 +230,18 @@ describe('renderPdf on the SAT examples', () => {
     const pdf = await renderPdf(example(REAL));
     const raw = pdf.toString('latin1');
     expect(raw).toContain('/FlateDecode');
-    expect(raw).not.toContain('> Tj');
+    expect(raw).not.toContain(') Tj');
     expect(pdf.length).toBeLessThan((await renderPdf(example(REAL), { compress: false })).length);
+  });
+
+  it.skipIf(!hasPdftotext)('prints parentheses, backslashes and accents in names exactly', async () => {
+    const name = 'PÉREZ (LA ÑOÑA) \\ HIJOS) (';
+    const xml = example(REAL).replace('Nombre="CARLOS CORTES SOTO"', `Nombre="${name}"`);
+    expect(allText(await renderPdf(xml, { compress: false }))).toContain(name);
+    const file = join(workDir, 'parentheses.pdf');
+    writeFileSync(file, await renderPdf(xml));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(name);
   });
 
   it.skipIf(!hasPdftotext)('pdftotext reads UUID, RFCs, words and page numbers', async () => {
@@ -496,6 +532,31 @@ describe('formatting and text metrics', () => {
   it('encodes WinAnsi, replacing what it cannot show', () => {
     expect([...toWinAnsi('Ñandú — €')]).toEqual([0xd1, 0x61, 0x6e, 0x64, 0xfa, 0x20, 0x97, 0x20, 0x80]);
     expect(Buffer.from(toWinAnsi('ő⏻😀x')).toString('latin1')).toBe('o??x');
+  });
+
+  it('writes any text as a PDF literal string of its WinAnsi bytes, measured the same way', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(
+            fc.oneof(
+              fc.constantFrom('(', ')', '\\', 'Ñ', '€', '\n', '\r', '\t', 'ő', '😀', '\u0085', '\u0000'),
+              fc.string({ unit: 'binary', maxLength: 4 }),
+            ),
+            { maxLength: 30 },
+          )
+          .map((parts) => parts.join('')),
+        (text) => {
+          const literal = pdfString(text);
+          expect(literal.startsWith('(') && literal.endsWith(')')).toBe(true);
+          // Every ( ) \\ inside is escaped, and no line end can break the operator.
+          expect(literal.slice(1, -1)).toMatch(/^(?:[^\\()\r\n]|\\[\\()])*$/);
+          const bytes = toWinAnsi(text);
+          expect(literalBytes(literal.slice(1, -1))).toEqual(Buffer.from(bytes));
+          expect(widthOf(text, 'bold', 9)).toBeCloseTo(widthOfBytes(bytes, 'bold', 9), 9);
+        },
+      ),
+    );
   });
 
   it('wraps words within the width and keeps every word', () => {

@@ -77,13 +77,38 @@ export function toWinAnsi(text: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/**
+ * Each WinAnsi byte as it goes inside a PDF literal string: itself (the content stream is written
+ * as Latin-1), with the backslash and both parentheses escaped. Half the size of a hex string, so
+ * half the bytes to build and to deflate. Line ends never occur: toWinAnsi turns them into spaces.
+ */
+const LITERAL = Array.from({ length: 256 }, (_, byte) => {
+  const char = String.fromCharCode(byte);
+  return char === '\\' || char === '(' || char === ')' ? `\\${char}` : char;
+});
 
-/** A PDF hex string operand ("<48656c6c6f>") for WinAnsi bytes. */
-export function hexString(bytes: Uint8Array): string {
-  let out = '<';
-  for (const byte of bytes) out += HEX[byte];
-  return `${out}>`;
+/** The WinAnsi byte of each UTF-16 code unit below 256, or -1 where toWinAnsi has more to do. */
+const DIRECT = Int16Array.from({ length: 256 }, (_, code) => winAnsiByte(code));
+
+/**
+ * `text` as a PDF literal string operand in WinAnsi ("(Hello \\(world\\))"), as a Latin-1 string.
+ * Text made only of Latin-1 characters (nearly all of an invoice) is mapped in one pass.
+ */
+export function pdfString(text: string): string {
+  let out = '(';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const byte = code < 256 ? DIRECT[code]! : -1;
+    if (byte < 0) return literalOf(toWinAnsi(text));
+    out += LITERAL[byte];
+  }
+  return `${out})`;
+}
+
+function literalOf(bytes: Uint8Array): string {
+  let out = '(';
+  for (let i = 0; i < bytes.length; i++) out += LITERAL[bytes[i]!];
+  return `${out})`;
 }
 
 let widthTables: Record<FontKey, Float64Array> | undefined;
@@ -116,7 +141,15 @@ export function widthOfBytes(bytes: Uint8Array, font: FontKey, size: number): nu
 
 /** Width in points of `text` set in `font` at `size`, without kerning (as the canvas draws it). */
 export function widthOf(text: string, font: FontKey, size: number): number {
-  return widthOfBytes(toWinAnsi(text), font, size);
+  const w = widths()[font];
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const byte = code < 256 ? DIRECT[code]! : -1;
+    if (byte < 0) return widthOfBytes(toWinAnsi(text), font, size);
+    units += w[byte]!;
+  }
+  return (units * size) / 1000;
 }
 
 /** Splits a word wider than `max` into pieces that fit (used for seals, which have no spaces). */

@@ -29,25 +29,47 @@ export function qrSymbol(text: string): QRCode.QRCode {
  */
 export function qrBlock(text: string, side: number, color = '#000000'): Block {
   const { modules } = qrSymbol(text);
-  const module = side / modules.size;
+  const rects = moduleRects(modules.data, modules.size);
   return {
     height: side,
     draw(canvas, x, top) {
-      const rects: number[] = [];
-      for (let row = 0; row < modules.size; row++) {
-        let col = 0;
-        while (col < modules.size) {
-          if (!modules.data[row * modules.size + col]) {
-            col++;
-            continue;
-          }
-          const start = col;
-          while (col < modules.size && modules.data[row * modules.size + col]) col++;
-          // A hair of overlap between rows avoids seams in viewers that anti-alias each rectangle.
-          rects.push(x + start * module, top + row * module, (col - start) * module, module + 0.05);
-        }
-      }
-      canvas.fillRects(rects, color);
+      canvas.fillGrid(rects, x, top, side / modules.size, color);
     },
   };
+}
+
+/**
+ * The dark modules of a `size`×`size` symbol as rectangles in module units ([col, row, w, h]
+ * flattened): one per horizontal run, and a run repeated on the rows below grows downwards
+ * instead of starting a new rectangle (finder patterns and timing stripes take a few each).
+ * Each is a hair taller than its rows, so viewers that anti-alias rectangle by rectangle show no
+ * seams between rows.
+ */
+export function moduleRects(dark: ArrayLike<number | boolean>, size: number): number[] {
+  const HAIR = 0.03;
+  const rects: number[] = [];
+  let above = new Map<number, number>(); // (start, length) of a run in the row above -> rect index
+  for (let row = 0; row < size; row++) {
+    const here = new Map<number, number>();
+    let col = 0;
+    while (col < size) {
+      if (!dark[row * size + col]) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < size && dark[row * size + col]) col++;
+      const key = start * size + (col - start);
+      const at = above.get(key);
+      if (at === undefined) {
+        here.set(key, rects.length);
+        rects.push(start, row, col - start, 1 + HAIR);
+      } else {
+        here.set(key, at);
+        rects[at + 3]! += 1;
+      }
+    }
+    above = here;
+  }
+  return rects;
 }

@@ -76,9 +76,10 @@ export async function renderPdf(xml: string, options: RenderPdfOptions = {}): Pr
     blocks: closing.map((block, i) => ({ height: block.height, gap: i === 0 ? 14 : 16 })),
   });
 
+  const compress = options.compress ?? true;
   const doc = new PDFDocument({
     autoFirstPage: false,
-    compress: options.compress ?? true,
+    compress,
     font: '', // no pdfkit font: the canvas registers its own (see metrics.ts)
     info: {
       Title: [serieFolio(cfdi), cfdi.timbre?.uuid].filter(Boolean).join(' ') || 'CFDI',
@@ -94,7 +95,7 @@ export async function renderPdf(xml: string, options: RenderPdfOptions = {}): Pr
     doc.on('error', reject);
   });
 
-  const canvas = new Canvas(doc);
+  const canvas = new Canvas(doc, compress);
   if (logo) embedLogo(doc, canvas, logo, LOGO);
   if (ctx.sandbox) {
     const watermark = doc.ref({ Type: 'ExtGState', ca: 0.13, CA: 0.13 });
