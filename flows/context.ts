@@ -43,24 +43,27 @@ export interface InvoicingInput {
 }
 
 /** Every state where the machine waits for the customer; each has its question in the copy. */
-export type Step =
-  | 'idle'
-  | 'askCode'
-  | 'confirmOcrCode'
-  | 'askDate'
-  | 'askTotal'
-  | 'offerResend'
-  | 'offerRecalledRfc'
-  | 'askRfc'
-  | 'knownCustomer'
-  | 'askNombre'
-  | 'confirmNombre'
-  | 'askCodigoPostal'
-  | 'askRegimen'
-  | 'askUso'
-  | 'askEmail'
-  | 'summary'
-  | 'done';
+export const STEPS = [
+  'idle',
+  'askCode',
+  'confirmOcrCode',
+  'askDate',
+  'askTotal',
+  'offerResend',
+  'offerRecalledRfc',
+  'askRfc',
+  'knownCustomer',
+  'askNombre',
+  'confirmNombre',
+  'askCodigoPostal',
+  'askRegimen',
+  'askUso',
+  'askEmail',
+  'summary',
+  'done',
+] as const;
+
+export type Step = (typeof STEPS)[number];
 
 /** Receptor fields the customer can change from the summary. */
 export type EditableField = 'rfc' | 'nombre' | 'codigoPostal' | 'regimenFiscal' | 'usoCfdi' | 'email';

@@ -7,30 +7,13 @@
 
 import type { Snapshot } from 'xstate';
 import { z } from 'zod';
+import { STEPS } from './context.ts';
 import { invoicingMachine } from './invoicing.ts';
 
 const text = (max: number) => z.string().max(max);
 const maybe = (max: number) => text(max).nullable();
 
-const step = z.enum([
-  'idle',
-  'askCode',
-  'confirmOcrCode',
-  'askDate',
-  'askTotal',
-  'offerResend',
-  'offerRecalledRfc',
-  'askRfc',
-  'knownCustomer',
-  'askNombre',
-  'confirmNombre',
-  'askCodigoPostal',
-  'askRegimen',
-  'askUso',
-  'askEmail',
-  'summary',
-  'done',
-]);
+const step = z.enum(STEPS);
 
 const context = z.strictObject({
   channel: z.enum(['whatsapp', 'telegram', 'web']),

@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type InvoicingContext, initialContext, type Step } from '../../flows/context.ts';
+import { type InvoicingContext, initialContext, STEPS, type Step } from '../../flows/context.ts';
 import { EXAMPLES, help, longDate, money, question, unexpected } from '../../flows/copy.ts';
 import { codigoPostalExists, isRegimenValidFor, isUsoValidFor } from '../../flows/fiscal.ts';
 import { typedCodeOf } from '../../flows/input.ts';
 import { parseDate, parseEmail, parseNombre, parseTotal } from '../../flows/parse.ts';
 import { Rfc } from '../../src/sat/rfc.ts';
 import { NOW } from './harness.ts';
-
-const STEPS: Step[] = [
-  'idle',
-  'askCode',
-  'confirmOcrCode',
-  'askDate',
-  'askTotal',
-  'offerResend',
-  'offerRecalledRfc',
-  'askRfc',
-  'knownCustomer',
-  'askNombre',
-  'confirmNombre',
-  'askCodigoPostal',
-  'askRegimen',
-  'askUso',
-  'askEmail',
-  'summary',
-  'done',
-];
 
 /** A context where every step has what its question shows. */
 function filled(step: Step): InvoicingContext {
