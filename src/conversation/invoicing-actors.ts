@@ -4,6 +4,7 @@
  * the machine with `.provide()` by the wiring; tests supply fakes instead.
  */
 import { Decimal } from 'decimal.js';
+import type { ValidateTicketOutput } from '../../flows/actors.ts';
 import type { Sql } from '../db/database.ts';
 import type { CompleteDeps } from '../invoices/complete.ts';
 import { invoiceFiles, loadInvoiceRecord } from '../invoices/files.ts';
@@ -30,18 +31,6 @@ export interface ActorDeps extends CompleteDeps {
 
 type ChatRef = { channel: Channel; chatId: string };
 
-export type ValidateOutcome =
-  | { outcome: 'ok'; companyName: string; total: string; ticketCode: string }
-  | { outcome: 'unknown' }
-  | { outcome: 'mismatch' }
-  | { outcome: 'cancelled' }
-  | { outcome: 'invoiced'; serieFolio: string; uuid: string; canResend: boolean }
-  /** An invoice for this ticket was requested and is still being stamped (no UUID yet). */
-  | { outcome: 'in_progress'; serieFolio: string }
-  | { outcome: 'expired'; deadline: string }
-  | { outcome: 'disabled' }
-  | { outcome: 'cooldown'; retryAfterMinutes: number };
-
 /** A ticket code as stored (12 symbols, no dashes), whichever form the flow passes it in. */
 function compactCode(text: string): string {
   return TicketCode.parse(text)?.compact ?? text.toUpperCase().replace(/[^0-9A-Z]/gu, '');
@@ -55,7 +44,7 @@ function dateIn(instant: Date, timeZone: string): string {
 export async function validateTicket(
   deps: ActorDeps,
   input: ChatRef & { code: string; date: string; total: string },
-): Promise<ValidateOutcome> {
+): Promise<ValidateTicketOutput> {
   const { sql } = deps;
   const now = deps.now?.() ?? new Date();
   const code = compactCode(input.code);
