@@ -8,6 +8,7 @@
 import { TicketCode } from '../sat/code.ts';
 import type { Deadline } from './deadline.ts';
 import { findDate, findTotal } from './fields.ts';
+import { flattenPaper } from './flatten.ts';
 import { estimateLayout, type TextLayout } from './layout.ts';
 import type { Box, OcrLine, OcrPage, OcrPool } from './ocr-pool.ts';
 import {
@@ -188,9 +189,29 @@ async function readCode(
 /**
  * OCRs the master raster until the code is found, the orientations run out or time runs short.
  * `qrAngle` (from a decoded QR) makes the first orientation the right one; `codeKnown` (the QR gave
- * it) reads only the date and total.
+ * it) reads only the date and total. When the code stays unread and the photo shows the ticket at
+ * an angle, the ticket is flattened (flatten.ts) and read once more: only then, because on the
+ * photos that read as they are, the paper alone with its grain stretched reads worse.
  */
 export async function readTicketText(
+  master: Gray,
+  pool: OcrPool,
+  deadline: Deadline,
+  opts: { grainy: boolean; qrAngle?: number; codeKnown?: boolean; flatten?: boolean },
+): Promise<TextReading> {
+  const first = await readPhoto(master, pool, deadline, opts);
+  if (first.code || opts.codeKnown || opts.flatten === false || deadline.remainingMs < PAGE_PASS_MS) {
+    return first;
+  }
+  const flat = await flattenPaper(master);
+  if (!flat) return first;
+  deadline.check();
+  const second = await readPhoto(flat, pool, deadline, opts);
+  const passes = first.passes + second.passes;
+  return { ...(score(second) > score(first) ? second : first), passes };
+}
+
+async function readPhoto(
   master: Gray,
   pool: OcrPool,
   deadline: Deadline,

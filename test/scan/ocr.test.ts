@@ -49,3 +49,24 @@ describe('OCR path on generated photos without QR', () => {
     expect(result.totals).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe('OCR path on tickets photographed at a steep angle', () => {
+  // Without flattening (flatten.ts) none of these three read: the text lines converge too much.
+  const scanner = new TicketScanner({ ocrWorkers: 1, timeBudgetMs: 120_000 });
+  let result: Omit<ConditionTally, 'condition'>;
+
+  beforeAll(async () => {
+    const samples = await makeCorpus(['steep'], 3, false);
+    const tallies = await tally((bytes) => scanner.scan(bytes), samples);
+    result = sum(tallies.values());
+    console.log(`OCR path, steep angle\n${formatTallies(tallies.values())}`);
+  }, 600_000);
+
+  afterAll(() => scanner.close());
+
+  it('reads the code from at least 2 of 3, and no wrong code', () => {
+    expect(result.found).toBeGreaterThanOrEqual(2);
+    expect(result.viaOcr).toBeGreaterThanOrEqual(result.found);
+    expect(result.wrong).toBe(0);
+  });
+});
