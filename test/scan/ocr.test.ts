@@ -4,7 +4,7 @@ import { type Condition, type ConditionTally, formatTallies, makeCorpus, sum, ta
 
 // The OCR path on photos of tickets WITHOUT a QR: one photo per condition, ten in all (OCR is slow).
 // Measured: 10 of 10 here; on the benchmark's corpus (bench/scan.ts, 2 photos x 13 mild conditions)
-// 24 of 26 codes (the misses: strong perspective), dates and totals 26 of 26, no wrong code. The
+// 25 of 26 codes (the miss: perspective), dates and totals 26 of 26, no wrong code. The
 // thresholds below leave room for tesseract's variability on other machines.
 const CONDITIONS: Condition[] = [
   'clean',
