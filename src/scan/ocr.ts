@@ -189,9 +189,10 @@ async function readCode(
 /**
  * OCRs the master raster until the code is found, the orientations run out or time runs short.
  * `qrAngle` (from a decoded QR) makes the first orientation the right one; `codeKnown` (the QR gave
- * it) reads only the date and total. When the code stays unread and the photo shows the ticket at
- * an angle, the ticket is flattened (flatten.ts) and read once more: only then, because on the
- * photos that read as they are, the paper alone with its grain stretched reads worse.
+ * it) reads only the date and total. When the code stays unread, or could only be read by repairing
+ * symbols, and the photo shows the ticket at an angle, the ticket is flattened (flatten.ts) and read
+ * once more: only then, because on photos that read well as they are, the paper alone (its grain
+ * stretched by the contrast step) can read worse.
  */
 export async function readTicketText(
   master: Gray,
@@ -200,7 +201,8 @@ export async function readTicketText(
   opts: { grainy: boolean; qrAngle?: number; codeKnown?: boolean; flatten?: boolean },
 ): Promise<TextReading> {
   const first = await readPhoto(master, pool, deadline, opts);
-  if (first.code || opts.codeKnown || opts.flatten === false || deadline.remainingMs < PAGE_PASS_MS) {
+  const settled = first.code !== null && first.evidence !== 'repaired';
+  if (settled || opts.codeKnown || opts.flatten === false || deadline.remainingMs < PAGE_PASS_MS) {
     return first;
   }
   const flat = await flattenPaper(master);
@@ -208,7 +210,13 @@ export async function readTicketText(
   deadline.check();
   const second = await readPhoto(flat, pool, deadline, opts);
   const passes = first.passes + second.passes;
-  return { ...(score(second) > score(first) ? second : first), passes };
+  return { ...(strength(second) > strength(first) ? second : first), passes };
+}
+
+/** Which of two readings to trust: a code read as printed (or agreed) beats one that needed repair. */
+function strength(r: TextReading): number {
+  const code = r.code ? (r.evidence === 'repaired' ? 4 : 8) : 0;
+  return code + score(r);
 }
 
 async function readPhoto(
