@@ -297,7 +297,8 @@ const UNEXPECTED: Record<Step, string> = {
   askUso: 'Esa clave de uso CFDI no la reconozco.',
   askEmail: 'Ese correo no parece válido.',
   summary: 'Elige una de las opciones, por favor.',
-  done: 'No encontré un código de ticket en tu mensaje.',
+  // Often a "gracias" or a "hola" after the invoice: nothing is wrong, the next question follows.
+  done: 'Ya no necesito nada más para esta factura.',
 };
 
 /** A short "I did not understand" for the step; the question with its example follows. */
