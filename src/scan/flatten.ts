@@ -42,8 +42,9 @@ export async function findPaper(img: Gray): Promise<Quad | null> {
   if (region.touchesFrame) return null;
   const quad = region.corners;
   const area = quadArea(quad);
+  if (area <= 0) return null;
   const solidity = region.filled / area;
-  if (area <= 0 || solidity < MIN_SOLIDITY || solidity > 1 / MIN_SOLIDITY) return null;
+  if (solidity < MIN_SOLIDITY || solidity > 1 / MIN_SOLIDITY) return null;
   if (distortion(quad) < MIN_DISTORTION) return null;
   if (edgeStep(small, quad) < MIN_EDGE_STEP) return null;
   const sx = img.width / small.width;

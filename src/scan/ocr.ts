@@ -198,11 +198,11 @@ export async function readTicketText(
   master: Gray,
   pool: OcrPool,
   deadline: Deadline,
-  opts: { grainy: boolean; qrAngle?: number; codeKnown?: boolean; flatten?: boolean },
+  opts: { grainy: boolean; qrAngle?: number; codeKnown?: boolean },
 ): Promise<TextReading> {
   const first = await readPhoto(master, pool, deadline, opts);
   const settled = first.code !== null && first.evidence !== 'repaired';
-  if (settled || opts.codeKnown || opts.flatten === false || deadline.remainingMs < PAGE_PASS_MS) {
+  if (settled || opts.codeKnown || deadline.remainingMs < PAGE_PASS_MS) {
     return first;
   }
   const flat = await flattenPaper(master);
@@ -210,13 +210,7 @@ export async function readTicketText(
   deadline.check();
   const second = await readPhoto(flat, pool, deadline, opts);
   const passes = first.passes + second.passes;
-  return { ...(strength(second) > strength(first) ? second : first), passes };
-}
-
-/** Which of two readings to trust: a code read as printed (or agreed) beats one that needed repair. */
-function strength(r: TextReading): number {
-  const code = r.code ? (r.evidence === 'repaired' ? 4 : 8) : 0;
-  return code + score(r);
+  return { ...(score(second) > score(first) ? second : first), passes };
 }
 
 async function readPhoto(
@@ -262,6 +256,8 @@ async function readPhoto(
   return { ...best, passes };
 }
 
+/** Which reading to trust: a code read as printed (or agreed) beats a repaired one, any code beats none. */
 function score(r: TextReading): number {
-  return (r.code ? 4 : 0) + (r.date ? 1 : 0) + (r.total ? 1 : 0) + r.pageConfidence / 100;
+  const code = r.code ? (r.evidence === 'repaired' ? 4 : 8) : 0;
+  return code + (r.date ? 1 : 0) + (r.total ? 1 : 0) + r.pageConfidence / 100;
 }
